@@ -1,0 +1,3 @@
+from unifi_scanner.cli import main
+
+raise SystemExit(main())

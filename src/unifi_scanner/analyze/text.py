@@ -1,0 +1,42 @@
+"""Small helpers for plain-English text: counts, durations, lists of names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def times(count: int) -> str:
+    """``1 time``, ``3 times``."""
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 client``, ``4 clients``."""
+    word = singular if count == 1 else (plural_form or f"{singular}s")
+    return f"{count} {word}"
+
+
+def duration(seconds: float) -> str:
+    """``45 s``, ``21 min``, ``2 h 5 min``, ``3 d 4 h``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def names(items: Sequence[str], *, limit: int = 5) -> str:
+    """``A``, ``A and B``, ``A, B and C``, ``A, B, C, D, E and 7 more``."""
+    if not items:
+        return "none"
+    if len(items) == 1:
+        return items[0]
+    if len(items) <= limit:
+        return f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"

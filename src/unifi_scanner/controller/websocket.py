@@ -1,0 +1,221 @@
+"""Following a site's event WebSocket for as long as the process runs.
+
+:class:`EventStream` connects with the session's cookies and TLS context, hands every text
+frame to a callback together with the time it arrived, and reconnects with capped
+exponential backoff and jitter when the socket drops. Every stretch without a socket is
+reported as a :class:`Gap` so that a collector can ask REST for the missed window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from unifi_scanner.controller.errors import (
+    ConnectionFailed,
+    LoginRateLimited,
+    TLSVerificationFailed,
+)
+from unifi_scanner.controller.session import ControllerSession
+from unifi_scanner.log import get_logger
+
+log = get_logger(__name__)
+
+#: Real frames on large sites exceed 4 MiB; anything past this bound is refused (1009).
+DEFAULT_MAX_SIZE = 16 * 1024 * 1024
+
+#: Close code a controller uses when the session behind the socket is no longer valid.
+POLICY_VIOLATION = 1008
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A stretch of wall time (ms) during which no socket was open for ``site``."""
+
+    site: str
+    start_ms: int
+    end_ms: int
+
+
+class Backoff:
+    """Capped exponential delays with jitter, so many scanners never reconnect in lockstep."""
+
+    def __init__(
+        self,
+        initial: float = 0.5,
+        maximum: float = 60.0,
+        factor: float = 2.0,
+        jitter: float = 0.25,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.factor = factor
+        self.jitter = jitter
+        self._rng = rng
+        self._attempt = 0
+
+    def next(self) -> float:
+        """The delay before the next attempt; grows until :meth:`reset`."""
+        base = min(self.maximum, self.initial * self.factor**self._attempt)
+        self._attempt += 1
+        return base * (1 - self.jitter + 2 * self.jitter * self._rng())
+
+    def reset(self) -> None:
+        self._attempt = 0
+
+
+FrameHandler = Callable[[str, int], None]
+GapHandler = Callable[[Gap], None]
+
+
+class EventStream:
+    """One site's event socket, kept open until :meth:`run` is cancelled.
+
+    ``on_frame(text, received_ms)`` is called for every text frame, in order, from the loop;
+    it must not block. ``on_gap(gap)`` is called when a socket opens after one was lost.
+    Wrong credentials and untrusted certificates end :meth:`run` with an exception; every
+    other failure is retried forever.
+    """
+
+    def __init__(
+        self,
+        session: ControllerSession,
+        site: str,
+        *,
+        on_frame: FrameHandler,
+        on_gap: GapHandler | None = None,
+        compression: bool = True,
+        max_size: int = DEFAULT_MAX_SIZE,
+        ping_interval: float | None = 20.0,
+        ping_timeout: float | None = 20.0,
+        open_timeout: float = 10.0,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.session = session
+        self.site = site
+        self._on_frame = on_frame
+        self._on_gap = on_gap
+        self._compression = "deflate" if compression else None
+        self._max_size = max_size
+        self._ping_interval = ping_interval
+        self._ping_timeout = ping_timeout
+        self._open_timeout = open_timeout
+        self._backoff = backoff or Backoff()
+        self.connected = asyncio.Event()
+        self.frames = 0
+        self.connections = 0
+        self.gaps: list[Gap] = []
+        self._lost_ms: int | None = None
+        self._session_generation = 0
+
+    @property
+    def url(self) -> str:
+        return self.session.websocket_url(self.site)
+
+    async def run(self) -> None:
+        """Connect, read, reconnect — until cancelled."""
+        while True:
+            relogin = False
+            try:
+                async with self._connect() as ws:
+                    self._opened()
+                    relogin = await self._read(ws)
+            except InvalidStatus as exc:
+                status = exc.response.status_code
+                if status in (401, 403):
+                    log.info("websocket refused, logging in again", site=self.site, status=status)
+                    relogin = True
+                else:
+                    log.warning("websocket refused", site=self.site, status=status)
+            except ssl.SSLCertVerificationError as exc:
+                raise TLSVerificationFailed(
+                    self.session.url, str(exc.verify_message or exc.reason)
+                ) from None
+            except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
+                log.warning("websocket unreachable", site=self.site, error=_short(exc))
+            self._closed()
+            if relogin:
+                await self._relogin()
+            delay = self._backoff.next()
+            log.info("websocket reconnecting", site=self.site, in_seconds=round(delay, 2))
+            await asyncio.sleep(delay)
+
+    def _connect(self) -> connect:
+        url = self.url
+        self._session_generation = self.session.login_generation
+        return connect(
+            url,
+            ssl=self.session.ssl_context if url.startswith("wss://") else None,
+            additional_headers=self.session.websocket_headers(),
+            compression=self._compression,
+            max_size=self._max_size,
+            ping_interval=self._ping_interval,
+            ping_timeout=self._ping_timeout,
+            open_timeout=self._open_timeout,
+            proxy=None,
+        )
+
+    async def _read(self, ws: ClientConnection) -> bool:
+        """Read frames until the socket ends; True if the session must be renewed."""
+        try:
+            async for message in ws:
+                received = now_ms()
+                text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+                self.frames += 1
+                self._on_frame(text, received)
+        except ConnectionClosed as exc:
+            code = exc.rcvd.code if exc.rcvd is not None else 1006
+            log.warning("websocket lost", site=self.site, code=code)
+            return code == POLICY_VIOLATION
+        log.warning("websocket closed by the controller", site=self.site, code=ws.close_code)
+        return ws.close_code == POLICY_VIOLATION
+
+    def _opened(self) -> None:
+        received = now_ms()
+        self.connections += 1
+        self._backoff.reset()
+        self.connected.set()
+        if self._lost_ms is not None:
+            gap = Gap(self.site, self._lost_ms, received)
+            self.gaps.append(gap)
+            self._lost_ms = None
+            if self._on_gap is not None:
+                self._on_gap(gap)
+        log.info("websocket connected", site=self.site, connection=self.connections)
+
+    def _closed(self) -> None:
+        if self.connected.is_set():
+            self.connected.clear()
+            self._lost_ms = now_ms()
+
+    async def _relogin(self) -> None:
+        while True:
+            try:
+                await self.session.login(unless_newer_than=self._session_generation)
+                return
+            except LoginRateLimited as exc:
+                log.warning(str(exc), site=self.site)
+                await asyncio.sleep(exc.retry_after)
+            except ConnectionFailed as exc:
+                if isinstance(exc, TLSVerificationFailed):
+                    raise
+                delay = self._backoff.next()
+                log.warning("login failed, retrying", error=str(exc), in_seconds=round(delay, 2))
+                await asyncio.sleep(delay)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]

@@ -1,0 +1,6 @@
+"""The durable store: where every received event is kept, deduplicated by identity."""
+
+from unifi_scanner.store.sqlite import SQLiteStore, StoreError
+from unifi_scanner.store.writer import BatchWriter
+
+__all__ = ["BatchWriter", "SQLiteStore", "StoreError"]

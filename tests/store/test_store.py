@@ -1,0 +1,185 @@
+"""The SQLite store and its batching writer, on real files."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from unifi_scanner.controller.models import Event
+from unifi_scanner.controller.websocket import Gap
+from unifi_scanner.store import BatchWriter, SQLiteStore, StoreError
+from unifi_scanner.store.sqlite import Batch
+
+CONTROLLER = "https://unifi.test"
+
+
+def event(
+    identity: str,
+    time_ms: int,
+    *,
+    key: str = "EVT_WU_Connected",
+    source: str = "websocket",
+    site: str = "default",
+) -> Event:
+    return Event(
+        identity=identity,
+        key=key,
+        subsystem="wlan",
+        site=site,
+        time_ms=time_ms,
+        received_ms=time_ms + 5,
+        source=source,
+        payload={"_id": identity, "key": key, "time": time_ms, "user": "aa:bb:cc:dd:ee:ff"},
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    s = SQLiteStore(tmp_path / "events.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_wal_mode_and_schema_version(store: SQLiteStore) -> None:
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_events_are_stored_once_with_every_source(store: SQLiteStore) -> None:
+    first = store.write_batch(
+        Batch(events=[(CONTROLLER, event("a" * 24, 2000)), (CONTROLLER, event("b" * 24, 1000))])
+    )
+    again = store.write_batch(
+        Batch(
+            events=[
+                (CONTROLLER, event("a" * 24, 2000)),
+                (CONTROLLER, event("a" * 24, 2000, source="stat/event")),
+            ]
+        )
+    )
+    assert (first.inserted, first.duplicates) == (2, 0)
+    assert (again.inserted, again.duplicates) == (0, 2)
+    stored = list(store.iter_events())
+    assert [e.identity for e in stored] == ["b" * 24, "a" * 24]  # event-time order
+    assert stored[1].source == "websocket,stat/event"
+    assert stored[1].payload["user"] == "aa:bb:cc:dd:ee:ff"
+    assert stored[1].received_ms == 2005
+
+
+def test_period_and_site_filters(store: SQLiteStore) -> None:
+    store.write_batch(
+        Batch(
+            events=[
+                (CONTROLLER, event(f"{i:024x}", 1000 * i, site="default" if i % 2 else "other"))
+                for i in range(1, 11)
+            ]
+        )
+    )
+    assert store.count_events() == 10
+    assert store.count_events(site="default") == 5
+    assert [e.time_ms for e in store.iter_events(site="default", since_ms=3000, until_ms=9000)] == [
+        3000,
+        5000,
+        7000,
+    ]
+    assert store.time_range(site="other") == (2000, 10000)
+
+
+def test_inventory_gaps_and_sites(store: SQLiteStore) -> None:
+    store.write_batch(
+        Batch(
+            devices=[
+                (
+                    CONTROLLER,
+                    "default",
+                    [{"mac": "AA:00:00:00:00:01", "name": "Kitchen AP", "model": "UAL6"}],
+                    1,
+                )
+            ],
+            clients=[
+                (
+                    CONTROLLER,
+                    "default",
+                    [{"mac": "aa:00:00:00:00:02", "hostname": "ipad"}, {"no": "mac"}],
+                    1,
+                )
+            ],
+            gaps=[(CONTROLLER, Gap("default", 10, 20))],
+        )
+    )
+    store.record_site(CONTROLLER, "default", flavour="unifi-os", version="10.3.58", seen_ms=5)
+    assert store.devices(site="default")[0]["name"] == "Kitchen AP"
+    assert [c["hostname"] for c in store.clients()] == ["ipad"]
+    assert store.gaps() == [Gap("default", 10, 20)]
+    assert store.sites() == [(CONTROLLER, "default", "unifi-os", "10.3.58")]
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StoreError, match="newer unifi-scanner"):
+        SQLiteStore(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match=f"cannot open the event store {path}"):
+        SQLiteStore(path)
+
+
+async def test_writer_commits_within_the_delay(store: SQLiteStore) -> None:
+    async with BatchWriter(store, max_delay=0.1, max_batch=1000) as writer:
+        writer.add_events(CONTROLLER, [event("c" * 24, 1)])
+        assert store.count_events() == 0
+        deadline = time.monotonic() + 5
+        while store.count_events() == 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert store.count_events() == 1
+
+
+async def test_writer_commits_full_batches_at_once(store: SQLiteStore) -> None:
+    async with BatchWriter(store, max_delay=60, max_batch=10) as writer:
+        writer.add_events(CONTROLLER, [event(f"{i:024x}", i + 1) for i in range(10)])
+        deadline = time.monotonic() + 5
+        while store.count_events() < 10 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert store.count_events() == 10
+
+
+async def test_flush_and_close_commit_everything(store: SQLiteStore) -> None:
+    writer = BatchWriter(store, max_delay=60, max_batch=100_000)
+    writer.start()
+    writer.add_events(CONTROLLER, [event(f"{i:024x}", i + 1) for i in range(25)])
+    await writer.flush()
+    assert store.count_events() == 25
+    writer.add_events(CONTROLLER, [event(f"{i:024x}", i + 1) for i in range(25, 30)])
+    writer.add_gap(CONTROLLER, Gap("default", 1, 2))
+    await writer.close()
+    assert store.count_events() == 30
+    assert len(store.gaps()) == 1
+    assert writer.inserted == 30
+
+
+async def test_writer_keeps_the_batch_when_the_database_is_locked(store: SQLiteStore) -> None:
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    store._db.execute("PRAGMA busy_timeout=50")
+    writer = BatchWriter(store, max_delay=0.01, retry_delay=0.05)
+    writer.start()
+    writer.add_events(CONTROLLER, [event("d" * 24, 1)])
+    deadline = time.monotonic() + 5
+    while writer.failures == 0 and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert writer.failures >= 1
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    await asyncio.wait_for(writer.close(), 5)
+    assert [e.identity for e in store.iter_events()] == ["d" * 24]
