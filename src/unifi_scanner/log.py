@@ -22,6 +22,20 @@ def redact(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> 
     return event_dict
 
 
+class _StderrFactory:
+    """Writes to ``stream``, or to whatever ``sys.stderr`` is at the moment of logging.
+
+    Resolving stderr late matters: a logger bound to a stream that was later closed (a
+    test's capture, a detached terminal) would raise inside the WebSocket loop.
+    """
+
+    def __init__(self, stream: Any = None) -> None:
+        self._stream = stream
+
+    def __call__(self, *args: Any) -> structlog.PrintLogger:
+        return structlog.PrintLogger(file=self._stream or sys.stderr)
+
+
 def configure(level: str = "info", *, stream: Any = None) -> None:
     """Send human-readable logs to stderr (stdout stays for command output)."""
     numeric = getattr(logging, level.upper(), logging.INFO)
@@ -34,11 +48,15 @@ def configure(level: str = "info", *, stream: Any = None) -> None:
             structlog.dev.ConsoleRenderer(colors=False),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
+        logger_factory=_StderrFactory(stream),
         cache_logger_on_first_use=False,
     )
 
 
 def get_logger(name: str) -> Any:
-    """A bound logger tagged with the module that logs."""
-    return structlog.get_logger(name).bind(component=name.rsplit(".", 1)[-1])
+    """A logger tagged with the module that logs.
+
+    Lazy: modules call this at import time, before :func:`configure` has run, and the
+    configuration in force when a message is logged is the one that applies.
+    """
+    return structlog.get_logger(component=name.rsplit(".", 1)[-1])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
 from unifi_scanner.analyze.rules import Context
-from unifi_scanner.analyze.text import duration, names, times
+from unifi_scanner.analyze.text import article, duration, names, times
 from unifi_scanner.controller.models import Event
 
 
@@ -214,7 +214,8 @@ class DeviceOutages:
             title=title,
             explanation=(
                 f"The {device.kind} {name} lost contact with the controller "
-                f"{times(device.outages)}. {state} While a {device.kind} is offline, everything "
+                f"{times(device.outages)}. {state} While {article(device.kind)} {device.kind} is "
+                "offline, everything "
                 "connected through it loses the network."
             ),
             remediation=(

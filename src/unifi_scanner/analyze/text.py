@@ -10,6 +10,11 @@ def times(count: int) -> str:
     return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
 
 
+def article(noun: str) -> str:
+    """``a`` or ``an`` for the noun as it is spoken (good enough for our own nouns)."""
+    return "an" if noun[:1].lower() in "aeio" else "a"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``1 client``, ``4 clients``."""
     word = singular if count == 1 else (plural_form or f"{singular}s")

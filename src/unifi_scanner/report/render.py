@@ -35,7 +35,7 @@ def span(first: str, last: str, tz: tzinfo | None = None) -> str:
     """``Sat 28 Nov 2026 14:05`` or ``… 14:05 – 16:40`` or across days in full."""
     a = datetime.fromisoformat(first.replace("Z", "+00:00")).astimezone(tz)
     b = datetime.fromisoformat(last.replace("Z", "+00:00")).astimezone(tz)
-    if a == b:
+    if a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0):
         return local_time(first, tz)
     if a.date() == b.date():
         return f"{local_time(first, tz)} – {b.strftime('%H:%M')}"
@@ -47,6 +47,11 @@ def zone_label(tz: tzinfo | None = None) -> str:
     return moment.strftime("%Z") or moment.strftime("UTC%z")
 
 
+def flavour_label(flavour: str) -> str:
+    """How people call the kind of controller."""
+    return {"unifi-os": "UniFi OS", "classic": "classic controller"}.get(flavour, clean(flavour))
+
+
 def render_json(report: dict[str, Any]) -> bytes:
     return orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n"
 
@@ -56,10 +61,12 @@ def render_text(report: dict[str, Any], tz: tzinfo | None = None) -> str:
     controller = report["controller"]
     summary = report["summary"]
     counts = summary["findings_by_severity"]
-    wrap = textwrap.TextWrapper(width=78, initial_indent="    ", subsequent_indent="    ")
+    wrap = textwrap.TextWrapper(
+        width=78, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False
+    )
     out = [
         f"UniFi network report: site {clean(controller['site'])}",
-        f"Controller: {clean(controller['url'])} ({clean(controller['flavour'])}, "
+        f"Controller: {clean(controller['url'])} ({flavour_label(controller['flavour'])}, "
         f"Network {clean(controller['version'])})",
         f"Period:     {span(report['period']['start'], report['period']['end'], tz)} "
         f"({zone_label(tz)})",
@@ -86,7 +93,7 @@ def render_text(report: dict[str, Any], tz: tzinfo | None = None) -> str:
             if finding["remediation"]:
                 out.append("    What to do:")
                 step_wrap = textwrap.TextWrapper(
-                    width=78, initial_indent="", subsequent_indent="         "
+                    width=78, subsequent_indent="         ", break_on_hyphens=False
                 )
                 for index, step in enumerate(finding["remediation"], 1):
                     out += step_wrap.wrap(f"      {index}. {clean(step)}")
@@ -121,4 +128,5 @@ def render_html(report: dict[str, Any], tz: tzinfo | None = None) -> str:
         zone=zone_label(tz),
         generated=local_time(report["generated_at"], tz),
         clean=clean,
+        flavour=flavour_label(report["controller"]["flavour"]),
     )

@@ -1,0 +1,39 @@
+"""Fixtures for the emulator's own tests (helpers live in `emulator_support`)."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from unifi_scanner.emulator import DEFAULT_PASSWORD, Emulator
+
+from .emulator_support import Api, OpenApi, tls_context
+
+
+@pytest.fixture
+async def open_api() -> AsyncIterator[OpenApi]:
+    """`api = await open_api(emu, login=True)`; clients are closed at teardown."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def open_(
+        emulator: Emulator, *, login: bool = True, password: str = DEFAULT_PASSWORD
+    ) -> Api:
+        verify: ssl.SSLContext | bool = (
+            False if emulator.url.startswith("http://") else tls_context(emulator)
+        )
+        client = httpx.AsyncClient(base_url=emulator.url, verify=verify, timeout=10.0)
+        clients.append(client)
+        if not login:
+            return Api(client, None, None)
+        response = await client.post(
+            "/api/auth/login", json={"username": "admin", "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return Api(client, response.cookies["TOKEN"], response.headers["X-CSRF-Token"])
+
+    yield open_
+    for client in clients:
+        await client.aclose()
