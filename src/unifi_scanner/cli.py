@@ -27,7 +27,7 @@ from unifi_scanner.controller import ControllerError, ControllerSession
 from unifi_scanner.controller.session import make_ssl_context
 from unifi_scanner.deliver.files import DeliveryError
 from unifi_scanner.report import ControllerInfo
-from unifi_scanner.report.render import clean
+from unifi_scanner.report.render import clean, flavour_label
 from unifi_scanner.store import BatchWriter, SQLiteStore, StoreError
 
 EXIT_FAILED = 1
@@ -232,8 +232,9 @@ async def _collect(args: argparse.Namespace) -> int:
             info = await follower.start()
             out.print(
                 Text(
-                    f"Following site {settings.site} on {info.url} ({info.flavour}, Network "
-                    f"{info.version}); events go to {settings.store}. Ctrl-C to stop."
+                    f"Following site {settings.site} on {info.url} "
+                    f"({flavour_label(info.flavour)}, Network {info.version}); "
+                    f"events go to {settings.store}. Ctrl-C to stop."
                 )
             )
             with contextlib.suppress(TimeoutError):

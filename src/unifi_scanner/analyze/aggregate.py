@@ -306,11 +306,11 @@ class RadarHits:
             subject = Subject("device", mac, context.inventory.device_name(mac))
             channels = names([f"channel {c}" for c, _ in ap.channels.most_common()])
             if ap.moved_to:
-                moved = "so, as the law requires, it moved to " + names(
+                moved = "and, as the law requires, moved to " + names(
                     [f"channel {c}" for c, _ in ap.moved_to.most_common()]
                 )
             else:
-                moved = "and had to leave that channel (no channel change was recorded)"
+                moved = "and had to leave it (no channel change was recorded)"
             found.append(
                 Finding(
                     id=finding_id(context.site, self.rule_id, subject),
