@@ -22,7 +22,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults() -> None:
     settings = load_settings()
-    assert settings.site == "default"
+    assert settings.site == ["default"]
     assert settings.verify_ssl is True
     assert settings.store == Path("unifi-scanner.db")
     assert settings.report_dir == Path("reports")
@@ -38,13 +38,17 @@ def test_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNIFI_STORE", "/var/lib/unifi-scanner/events.db")
     monkeypatch.setenv("UNIFI_REPORT_DIR", "/srv/reports")
     settings = load_settings()
-    assert settings.controller_url == "https://192.168.1.1:8443"
+    (controller,) = settings.controller_configs()
+    assert (controller.host, controller.port) == ("192.168.1.1", 8443)
+    assert controller.site == ["branch01"]
+    assert controller.verify_ssl is False
     assert settings.password is not None and settings.password.get_secret_value() == SECRET
-    assert settings.site == "branch01"
+    assert settings.site == ["branch01"]
     assert settings.verify_ssl is False
     assert settings.store == Path("/var/lib/unifi-scanner/events.db")
     assert settings.report_dir == Path("/srv/reports")
     assert SECRET not in repr(settings)
+    assert SECRET not in repr(controller)
     assert SECRET not in str(settings.model_dump())
 
 
@@ -54,9 +58,9 @@ def test_yaml_file_and_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("UNIFI_USERNAME", "env-user")
     settings = load_settings(config)
     assert settings.host == "unifi.lan"
-    assert settings.site == "office"
+    assert settings.site == ["office"]
     assert settings.username == "env-user"  # environment beats the file
-    assert load_settings(config, site="cli-site").site == "cli-site"  # options beat both
+    assert load_settings(config, site="cli-site").site == ["cli-site"]  # options beat both
     monkeypatch.setenv("UNIFI_CONFIG", str(config))
     assert load_settings().host == "unifi.lan"
 
@@ -117,14 +121,76 @@ def test_broken_yaml(tmp_path: Path) -> None:
         load_settings(config)
 
 
-def test_missing_controller_settings() -> None:
+def test_missing_controller_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_settings().require_controller()
+        load_settings().controller_configs()
+    assert caught.value.lines == ["host (UNIFI_HOST): required to connect to a controller"]
+    monkeypatch.setenv("UNIFI_HOST", "unifi.lan")
+    with pytest.raises(ConfigError) as caught:
+        load_settings().controller_configs()
     assert [line.split(":")[0] for line in caught.value.lines] == [
-        "host (UNIFI_HOST)",
         "username (UNIFI_USERNAME)",
         "password (UNIFI_PASSWORD)",
     ]
+    monkeypatch.setenv("UNIFI_API_KEY", "key")  # an API key alone is enough
+    assert load_settings().controller_configs()[0].api_key is not None
+
+
+def test_site_lists_and_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNIFI_SITE", "default, branch01,")
+    assert load_settings().site == ["default", "branch01"]
+    monkeypatch.setenv("UNIFI_SITE", "all")
+    monkeypatch.setenv("UNIFI_HOST", "unifi.lan")
+    monkeypatch.setenv("UNIFI_API_KEY", "key")
+    assert load_settings().controller_configs()[0].all_sites
+
+
+def test_several_controllers_from_yaml(tmp_path: Path) -> None:
+    secret = tmp_path / "branch.secret"
+    secret.write_text("branch-pass\n")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "controllers:\n"
+        "  - name: home\n"
+        "    host: 192.168.1.1\n"
+        "    username: scanner\n"
+        f"    password: {SECRET}\n"
+        "    site: [default, garage]\n"
+        f"    tls_fingerprint: '{':'.join(['AB:CD:EF:01:23:45:67:89'] * 4)}'\n"
+        "  - host: branch.example.net\n"
+        "    port: 8443\n"
+        "    username: scanner\n"
+        f"    password_file: {secret}\n"
+        "    ws_compression: false\n"
+    )
+    home, branch = load_settings(config).controller_configs()
+    assert home.label == "home"
+    assert home.site == ["default", "garage"]
+    assert home.tls_fingerprint == "abcdef0123456789" * 4
+    assert branch.label == "branch.example.net:8443"
+    assert branch.password is not None
+    assert branch.password.get_secret_value() == "branch-pass"
+    assert branch.ws_compression is False
+    assert SECRET not in repr(home)
+
+
+def test_errors_inside_the_controller_list_name_the_entry(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "controllers:\n"
+        "  - host: a.lan\n    port: seventy\n    username: u\n    password: p\n"
+        "  - host: b.lan\n    tls_fingerprint: nope\n    username: u\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config).controller_configs()
+    assert caught.value.lines == [
+        "controllers[0].port: expected an integer, got 'seventy'",
+        "controllers[1].tls_fingerprint: expected a SHA-256 fingerprint: 64 hex digits "
+        "(colons allowed), got 'nope'",
+    ]
+    config.write_text("host: a.lan\ncontrollers:\n  - host: b.lan\n    api_key: k\n")
+    with pytest.raises(ConfigError, match="not both"):
+        load_settings(config).controller_configs()
 
 
 def test_cli_exits_2_with_one_line_per_field_and_no_traceback(tmp_path: Path) -> None:

@@ -3,6 +3,10 @@
 Precedence, highest first: values passed in code (command-line options), environment
 variables, secrets read from ``*_FILE`` paths, the YAML file, defaults.
 
+One controller is described by the flat settings (``UNIFI_HOST``, ``UNIFI_USERNAME`` …);
+several by a ``controllers:`` list in the YAML file, each entry with its own credentials,
+TLS policy and sites. :meth:`Settings.controller_configs` gives the list either way.
+
 Every problem is reported at once, one line per field, by :class:`ConfigError`; the
 command-line layer prints those lines and exits with code 2. Secret values never appear in
 those lines, in ``repr`` or in logs (they are :class:`pydantic.SecretStr`).
@@ -11,15 +15,17 @@ those lines, in ``repr`` or in logs (they are :class:`pydantic.SecretStr`).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import yaml
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -27,8 +33,13 @@ from pydantic_settings import (
 ENV_PREFIX = "UNIFI_"
 CONFIG_ENV = "UNIFI_CONFIG"
 
-#: Fields that may be given as ``UNIFI_<NAME>_FILE`` (a path whose content is the value).
-SECRET_FIELDS = ("password", "api_key")
+#: Fields that may be given as ``UNIFI_<NAME>_FILE`` / ``<name>_file:`` (a path to the value).
+SECRET_FIELDS = ("password", "api_key", "totp_secret")
+
+#: ``UNIFI_SITE=all`` follows every site the account can see.
+ALL_SITES = "all"
+
+_FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ConfigError(Exception):
@@ -37,6 +48,106 @@ class ConfigError(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
+
+
+def _split_sites(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _check_host(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or "/" in value or " " in value:
+        raise ValueError("expected a bare host name or IP address, e.g. 192.168.1.1")
+    return value
+
+
+def _check_fingerprint(value: str | None) -> str | None:
+    if value is None:
+        return None
+    normalised = value.strip().lower().replace(":", "")
+    if not _FINGERPRINT.match(normalised):
+        raise ValueError("expected a SHA-256 fingerprint: 64 hex digits (colons allowed)")
+    return normalised
+
+
+Sites = Annotated[list[str], NoDecode]
+
+
+class ConnectionOptions(BaseModel):
+    """How to reach and read one controller: TLS policy, timeouts, socket behaviour."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    verify_ssl: bool = Field(default=True, description="Verify the controller's certificate.")
+    ca_file: Path | None = Field(
+        default=None, description="PEM file of the CA (or self-signed certificate) to trust."
+    )
+    tls_fingerprint: str | None = Field(
+        default=None,
+        description="Pin the controller's certificate by its SHA-256 fingerprint (hex).",
+    )
+    timeout: float = Field(default=10.0, gt=0, le=300, description="REST timeout in seconds.")
+    ws_compression: bool = Field(
+        default=True, description="permessage-deflate on the event socket (off for old hosts)."
+    )
+    ws_silence_timeout: float = Field(
+        default=300.0,
+        ge=5,
+        le=86400,
+        description="Seconds without any frame before the event socket is probed and renewed.",
+    )
+
+
+class ControllerConfig(ConnectionOptions):
+    """One controller to follow, with its own credentials, TLS policy and sites."""
+
+    name: str | None = Field(default=None, description="Label used in logs and reports.")
+    host: str = Field(description="Controller host name or IP address (no scheme, no path).")
+    port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="HTTPS port; unset: try 443, then 8443, then 11443.",
+    )
+    username: str | None = Field(default=None, description="Local admin account name.")
+    password: SecretStr | None = Field(default=None, description="Password of that account.")
+    api_key: SecretStr | None = Field(
+        default=None, description="UniFi OS API key (X-API-Key) instead of username/password."
+    )
+    totp_secret: SecretStr | None = Field(
+        default=None, description="Base32 TOTP secret for an account with two-factor login."
+    )
+    site: Sites = Field(
+        default_factory=lambda: ["default"],
+        description="Site short name, a comma-separated list, or 'all'.",
+    )
+
+    @field_validator("host")
+    @classmethod
+    def _host_is_bare(cls, value: str | None) -> str | None:
+        return _check_host(value)
+
+    @field_validator("tls_fingerprint")
+    @classmethod
+    def _fingerprint_is_sha256(cls, value: str | None) -> str | None:
+        return _check_fingerprint(value)
+
+    @field_validator("site", mode="before")
+    @classmethod
+    def _sites_from_text(cls, value: Any) -> Any:
+        return _split_sites(value)
+
+    @property
+    def label(self) -> str:
+        return self.name or (self.host if self.port is None else f"{self.host}:{self.port}")
+
+    @property
+    def all_sites(self) -> bool:
+        return ALL_SITES in self.site
 
 
 class Settings(BaseSettings):
@@ -53,24 +164,50 @@ class Settings(BaseSettings):
         default=None, description="Controller host name or IP address (no scheme, no path)."
     )
     port: int | None = Field(
-        default=None, ge=1, le=65535, description="Controller HTTPS port (UniFi OS 443)."
+        default=None, ge=1, le=65535, description="HTTPS port; unset: try 443, 8443, 11443."
     )
     username: str | None = Field(default=None, description="Local admin account name.")
     password: SecretStr | None = Field(default=None, description="Password of that account.")
     api_key: SecretStr | None = Field(
-        default=None, description="UniFi OS API key (reserved; login uses username/password)."
+        default=None, description="UniFi OS API key (X-API-Key) instead of username/password."
     )
-    site: str = Field(default="default", min_length=1, description="Site short name.")
+    totp_secret: SecretStr | None = Field(
+        default=None, description="Base32 TOTP secret for an account with two-factor login."
+    )
+    site: Sites = Field(
+        default_factory=lambda: ["default"],
+        description="Site short name, a comma-separated list, or 'all'.",
+    )
     verify_ssl: bool = Field(default=True, description="Verify the controller's certificate.")
     ca_file: Path | None = Field(
         default=None, description="PEM file of the CA (or self-signed certificate) to trust."
     )
+    tls_fingerprint: str | None = Field(
+        default=None,
+        description="Pin the controller's certificate by its SHA-256 fingerprint (hex).",
+    )
     timeout: float = Field(default=10.0, gt=0, le=300, description="REST timeout in seconds.")
+    ws_compression: bool = Field(
+        default=True, description="permessage-deflate on the event socket (off for old hosts)."
+    )
+    ws_silence_timeout: float = Field(
+        default=300.0,
+        ge=5,
+        le=86400,
+        description="Seconds without any frame before the event socket is probed and renewed.",
+    )
+    controllers: list[ControllerConfig] = Field(
+        default_factory=list,
+        description="Several controllers (YAML only); each entry takes the settings above.",
+    )
     store: Path = Field(
         default=Path("unifi-scanner.db"), description="SQLite file where events are kept."
     )
     report_dir: Path = Field(default=Path("reports"), description="Where reports are written.")
-    log_level: str = Field(default="info", description="debug, info, warning or error.")
+    log_level: str | None = Field(
+        default=None,
+        description="debug, info, warning or error (default: info for collect, warning else).",
+    )
 
     # Set by load_settings() for the duration of one construction; see settings_customise_sources.
     _yaml_data: ClassVar[dict[str, Any]] = {}
@@ -78,40 +215,64 @@ class Settings(BaseSettings):
     @field_validator("host")
     @classmethod
     def _host_is_bare(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip()
-        if not value or "/" in value or " " in value:
-            raise ValueError("expected a bare host name or IP address, e.g. 192.168.1.1")
-        return value
+        return _check_host(value)
+
+    @field_validator("tls_fingerprint")
+    @classmethod
+    def _fingerprint_is_sha256(cls, value: str | None) -> str | None:
+        return _check_fingerprint(value)
+
+    @field_validator("site", mode="before")
+    @classmethod
+    def _sites_from_text(cls, value: Any) -> Any:
+        return _split_sites(value)
 
     @field_validator("log_level")
     @classmethod
-    def _known_level(cls, value: str) -> str:
+    def _known_level(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         value = value.lower()
         if value not in {"debug", "info", "warning", "error"}:
             raise ValueError("expected one of debug, info, warning, error")
         return value
 
-    @property
-    def controller_url(self) -> str:
-        """``https://host[:port]`` of the controller (requires ``host``)."""
-        if self.host is None:
+    def controller_configs(self) -> list[ControllerConfig]:
+        """The controllers to follow; :class:`ConfigError` says what is missing for each."""
+        if self.controllers and self.host is not None:
+            raise ConfigError(
+                [
+                    "host (UNIFI_HOST) and controllers: set either one controller (host, "
+                    "username, …) or a list of controllers in the config file, not both"
+                ]
+            )
+        if self.controllers:
+            configs = list(self.controllers)
+        elif self.host is not None:
+            flat = {
+                name: getattr(self, name)
+                for name in ControllerConfig.model_fields
+                if name != "name" and name in type(self).model_fields
+            }
+            configs = [ControllerConfig(**flat)]
+        else:
             raise ConfigError([_line("host", "required to connect to a controller")])
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"https://{host}" if self.port in (None, 443) else f"https://{host}:{self.port}"
-
-    def require_controller(self) -> None:
-        """Raise :class:`ConfigError` unless the settings name a controller and credentials."""
-        missing = [
-            _line(name, "required to connect to a controller")
-            for name in ("host", "username", "password")
-            if getattr(self, name) is None
-        ]
-        if self.ca_file is not None and not self.ca_file.is_file():
-            missing.append(_line("ca_file", f"no such file: {self.ca_file}"))
-        if missing:
-            raise ConfigError(missing)
+        errors: list[str] = []
+        for index, config in enumerate(configs):
+            where = "" if not self.controllers else f"controllers[{index}]."
+            if config.api_key is None and (config.username is None or config.password is None):
+                for name in ("username", "password"):
+                    if getattr(config, name) is None:
+                        errors.append(
+                            f"{where}{name}"
+                            + ("" if where else f" ({ENV_PREFIX}{name.upper()})")
+                            + ": required to connect to a controller (or set api_key)"
+                        )
+            if config.ca_file is not None and not config.ca_file.is_file():
+                errors.append(f"{where}ca_file: no such file: {config.ca_file}")
+        if errors:
+            raise ConfigError(errors)
+        return configs
 
     @classmethod
     def settings_customise_sources(
@@ -173,6 +334,22 @@ def _line(field: str, message: str) -> str:
     return f"{field} ({ENV_PREFIX}{field.upper()}): {message}"
 
 
+def _secrets_from_files(entry: dict[Any, Any], where: str, errors: list[str]) -> dict[str, Any]:
+    """Lower-case keys; ``<secret>_file: path`` replaced by the secret read from ``path``."""
+    values: dict[str, Any] = {}
+    for key, value in entry.items():
+        name = str(key).lower()
+        secret = name.removesuffix("_file")
+        if name.endswith("_file") and secret in SECRET_FIELDS:
+            try:
+                values[secret] = _read_secret_file(Path(str(value)))
+            except ValueError as exc:
+                errors.append(f"{where}{name}: {exc}")
+        else:
+            values[name] = value
+    return values
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -189,40 +366,47 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError([f"config file {path}: expected a mapping of setting: value"])
     errors: list[str] = []
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        name = str(key).lower()
-        if name.endswith("_file") and name[: -len("_file")] in SECRET_FIELDS:
-            try:
-                values[name[: -len("_file")]] = _read_secret_file(Path(str(value)))
-            except ValueError as exc:
-                errors.append(f"{name} (config file {path}): {exc}")
-        else:
-            values[name] = value
+    values = _secrets_from_files(data, "", errors)
+    controllers = values.get("controllers")
+    if isinstance(controllers, list):
+        values["controllers"] = [
+            _secrets_from_files(entry, f"controllers[{index}].", errors)
+            if isinstance(entry, dict)
+            else entry
+            for index, entry in enumerate(controllers)
+        ]
     if errors:
-        raise ConfigError(errors)
+        raise ConfigError([f"{line} (config file {path})" for line in errors])
     return values
 
 
 def _describe(error: Any) -> str:
     """Turn one pydantic error into 'field (ENV): what is expected, got what'."""
-    loc = error.get("loc", ())
-    field = str(loc[0]) if loc else "settings"
+    loc = [part for part in error.get("loc", ()) if not str(part).startswith("function-")]
+    field = str(loc[-1]) if loc else "settings"
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if len(loc) > 1:
+        label = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
+        label = f"{loc[0]}{label}"
+    else:
+        label = f"{field} ({ENV_PREFIX}{field.upper()})"
     if kind == "extra_forbidden":
-        return f"{field}: unknown setting (check the spelling; the README lists every setting)"
+        name = label.split(" (")[0]
+        return f"{name}: unknown setting (check the spelling; the README lists every setting)"
     if kind == "value_error":
         message = str(ctx.get("error", "invalid value"))
     elif kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}"
     elif kind in _BOUNDS:
         message = f"expected a value {_BOUNDS[kind]} {next(iter(ctx.values()), '?')}"
+    elif kind == "missing":
+        message = "required"
     else:
         message = str(error.get("msg", "invalid value")).lower()
-    if field not in SECRET_FIELDS and "input" in error:
+    if field not in SECRET_FIELDS and "input" in error and kind != "missing":
         message += f", got {error['input']!r}"
-    return _line(field, message)
+    return f"{label}: {message}"
 
 
 _EXPECTED = {
@@ -236,6 +420,8 @@ _EXPECTED = {
     "string_type": "a text value",
     "string_too_short": "a non-empty value",
     "path_type": "a file path",
+    "list_type": "a list",
+    "model_type": "a mapping of setting: value",
 }
 _BOUNDS = {
     "greater_than_equal": ">=",

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from unifi_scanner.controller import ControllerSession
-from unifi_scanner.controller.session import make_ssl_context
+from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator, EmulatorConfig
 from unifi_scanner.log import get_logger
 from unifi_scanner.service import SiteFollower, report_site, wall_ms, write_report_files

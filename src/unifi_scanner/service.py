@@ -1,8 +1,10 @@
 """Wiring the stages together: controller → collect → store → analyze → report → deliver.
 
-:class:`SiteFollower` keeps one site's collector running into the store; :func:`report_site`
-turns what the store holds for a period into report files. The CLI commands (``collect``,
-``report``, ``demo``, ``replay``) and, later, the scheduled service are built from these.
+:func:`connect` finds a controller and logs in under its TLS policy; :class:`SiteFollower`
+keeps one site's collector running into the store; :class:`ControllerFollower` runs every
+site of one controller and survives the controller going away; :class:`Scanner` runs all
+configured controllers side by side so that one broken controller never stalls the others.
+:func:`report_site` turns what the store holds for a period into a report.
 """
 
 from __future__ import annotations
@@ -10,13 +12,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from unifi_scanner.analyze import Inventory, analyze
 from unifi_scanner.collect import SiteCollector
-from unifi_scanner.controller import ControllerSession, NetworkApi
+from unifi_scanner.config import ControllerConfig
+from unifi_scanner.controller import (
+    ConnectionFailed,
+    ControllerError,
+    ControllerSession,
+    NetworkApi,
+)
+from unifi_scanner.controller.discovery import Endpoint, locate, tls_context
+from unifi_scanner.controller.errors import TLSVerificationFailed
+from unifi_scanner.controller.login import Credentials
+from unifi_scanner.controller.retry import Backoff
 from unifi_scanner.deliver import write_reports
 from unifi_scanner.log import get_logger
 from unifi_scanner.report import (
@@ -30,11 +43,48 @@ from unifi_scanner.store import BatchWriter, SQLiteStore
 
 log = get_logger(__name__)
 
-REPORT_FILES = ("report.json", "report.html", "report.txt")
-
 
 def wall_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def credentials_of(config: ControllerConfig) -> Credentials:
+    return Credentials(
+        username=config.username,
+        password=config.password,
+        api_key=config.api_key,
+        totp_secret=config.totp_secret,
+    )
+
+
+async def connect(
+    config: ControllerConfig,
+    *,
+    pins: Callable[[str], str | None] | None = None,
+    wait_when_rate_limited: bool = False,
+) -> tuple[ControllerSession, Endpoint]:
+    """Locate the controller, apply its TLS policy, log in. The caller closes the session.
+
+    ``pins(url)`` gives a fingerprint stored by ``check --trust``; a configured
+    ``tls_fingerprint`` wins over it.
+    """
+    endpoint = await locate(config.host, config.port, timeout=config.timeout)
+    pin = config.tls_fingerprint or (pins(endpoint.url) if pins is not None else None)
+    context = tls_context(endpoint, verify=config.verify_ssl, ca_file=config.ca_file, pin=pin)
+    session = ControllerSession(
+        endpoint.url,
+        credentials=credentials_of(config),
+        ssl_context=context,
+        timeout=config.timeout,
+        wait_when_rate_limited=wait_when_rate_limited,
+    )
+    session.flavour = endpoint.flavour
+    try:
+        await session.open()
+    except BaseException:
+        await session.aclose()
+        raise
+    return session, endpoint
 
 
 @dataclass(slots=True)
@@ -45,6 +95,8 @@ class SiteFollower:
     site: str
     writer: BatchWriter
     store: SQLiteStore
+    compression: bool = True
+    silence_timeout: float | None = 300.0
     info: ControllerInfo | None = None
     collector: SiteCollector | None = None
     _task: asyncio.Task[None] | None = None
@@ -68,7 +120,14 @@ class SiteFollower:
             version=self.info.version,
             seen_ms=wall_ms(),
         )
-        self.collector = SiteCollector(api, self.site, self.writer, controller=self.session.url)
+        self.collector = SiteCollector(
+            api,
+            self.site,
+            self.writer,
+            controller=self.session.url,
+            compression=self.compression,
+            silence_timeout=self.silence_timeout,
+        )
         await self.collector.snapshot_inventory()
         self._task = asyncio.create_task(self.collector.stream.run(), name=f"ws-{self.site}")
         return self.info
@@ -92,6 +151,129 @@ class SiteFollower:
             return None
         return self._task.exception()
 
+    async def wait_failed(self) -> BaseException:
+        """Return when the stream ends by itself (it only does on a fatal error)."""
+        assert self._task is not None
+        await asyncio.wait({self._task})
+        failure = self.failure()
+        return failure if failure is not None else RuntimeError("event stream ended")
+
+
+@dataclass(slots=True)
+class ControllerFollower:
+    """Every configured site of one controller, reconnecting when the controller is away.
+
+    A controller that cannot be reached is retried with capped backoff for as long as the
+    scanner runs; one that refuses the credentials or the certificate is given up on
+    (``error`` says why) — retrying would only lock the account or hide an attack.
+    """
+
+    config: ControllerConfig
+    writer: BatchWriter
+    store: SQLiteStore
+    state: str = "starting"
+    error: str | None = None
+    sites: dict[str, SiteFollower] = field(default_factory=dict)
+    session: ControllerSession | None = None
+
+    async def run(self) -> None:
+        backoff = Backoff(initial=2.0, maximum=300.0)
+        while True:
+            try:
+                await self._follow()
+            except ConnectionFailed as exc:
+                if isinstance(exc, TLSVerificationFailed):
+                    self._give_up(exc)
+                    return
+                self.state, self.error = "unreachable", str(exc)
+                delay = backoff.next()
+                log.warning(
+                    "controller unreachable",
+                    controller=self.config.label,
+                    error=str(exc),
+                    retry_in=round(delay, 1),
+                )
+                await asyncio.sleep(delay)
+            except ControllerError as exc:
+                self._give_up(exc)
+                return
+            finally:
+                await self._close()
+
+    async def _follow(self) -> None:
+        session, _endpoint = await connect(
+            self.config, pins=self.store.pin, wait_when_rate_limited=True
+        )
+        self.session = session
+        api = NetworkApi(session)
+        names = self.config.site
+        if self.config.all_sites:
+            names = [site.name for site in await api.sites()]
+        for name in names:
+            follower = SiteFollower(
+                session,
+                name,
+                self.writer,
+                self.store,
+                compression=self.config.ws_compression,
+                silence_timeout=self.config.ws_silence_timeout,
+            )
+            await follower.start()
+            self.sites[name] = follower
+        self.state, self.error = "following", None
+        log.info("following", controller=self.config.label, sites=",".join(self.sites))
+        waiters = [asyncio.create_task(f.wait_failed()) for f in self.sites.values()]
+        try:
+            done, _pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        raise next(iter(done)).result()
+
+    def _give_up(self, exc: BaseException) -> None:
+        self.state, self.error = "failed", str(exc)
+        log.error("giving up on controller", controller=self.config.label, error=str(exc))
+
+    async def _close(self) -> None:
+        for follower in self.sites.values():
+            await follower.stop()
+        self.sites.clear()
+        if self.session is not None:
+            await self.session.aclose()
+            self.session = None
+
+
+class Scanner:
+    """All configured controllers, followed side by side into one store."""
+
+    def __init__(
+        self, configs: list[ControllerConfig], store: SQLiteStore, writer: BatchWriter
+    ) -> None:
+        self.controllers = [ControllerFollower(c, writer, store) for c in configs]
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(c.run(), name=f"controller-{c.config.label}")
+            for c in self.controllers
+        ]
+
+    def all_failed(self) -> bool:
+        return all(c.state == "failed" for c in self.controllers)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def events_received(self) -> int:
+        return sum(
+            f.collector.stats.events
+            for c in self.controllers
+            for f in c.sites.values()
+            if f.collector is not None
+        )
+
 
 def report_site(
     store: SQLiteStore,
@@ -102,9 +284,14 @@ def report_site(
     generated_at_ms: int | None = None,
 ) -> dict[str, Any]:
     """Analyse the stored events of one site in ``[since_ms, until_ms)`` into a report."""
-    inventory = Inventory(store.devices(site=controller.site), store.clients(site=controller.site))
+    inventory = Inventory(
+        store.devices(site=controller.site, controller=controller.url),
+        store.clients(site=controller.site, controller=controller.url),
+    )
     analysis = analyze(
-        store.iter_events(site=controller.site, since_ms=since_ms, until_ms=until_ms),
+        store.iter_events(
+            site=controller.site, controller=controller.url, since_ms=since_ms, until_ms=until_ms
+        ),
         site=controller.site,
         period_start_ms=since_ms,
         period_end_ms=until_ms,

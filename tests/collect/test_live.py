@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from websockets.asyncio.client import connect
 
 from unifi_scanner.controller import ControllerSession
-from unifi_scanner.controller.session import make_ssl_context
+from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator
 from unifi_scanner.service import SiteFollower
 from unifi_scanner.store import BatchWriter, SQLiteStore

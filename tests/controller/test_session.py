@@ -16,7 +16,7 @@ from unifi_scanner.controller import (
     TLSVerificationFailed,
     UnknownSite,
 )
-from unifi_scanner.controller.session import make_ssl_context
+from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator
 
 PASSWORD = "correct horse battery staple"

@@ -47,7 +47,29 @@ def store(tmp_path: Path) -> SQLiteStore:
 def test_wal_mode_and_schema_version(store: SQLiteStore) -> None:
     db = sqlite3.connect(store.path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_an_older_store_is_migrated_and_keeps_its_events(tmp_path: Path) -> None:
+    from unifi_scanner.store.sqlite import _MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(f"BEGIN; {_MIGRATIONS[1]} PRAGMA user_version = 1; COMMIT;")
+    db.execute(
+        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+        (CONTROLLER, "e" * 24, "default", "EVT_WU_Connected", "wlan", 5, 6, "websocket", b"{}"),
+    )
+    db.close()
+    store = SQLiteStore(path)
+    try:
+        assert store.count_events() == 1
+        store.save_pin(CONTROLLER, "ab" * 32, pinned_ms=1)
+        assert store.pin(CONTROLLER) == "ab" * 32
+        assert store.pins() == {CONTROLLER: "ab" * 32}
+    finally:
+        store.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_events_are_stored_once_with_every_source(store: SQLiteStore) -> None:

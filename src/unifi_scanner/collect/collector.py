@@ -20,14 +20,28 @@ log = get_logger(__name__)
 class SiteCollector:
     """Follows one site of one controller and hands everything to ``sink``."""
 
-    def __init__(self, api: NetworkApi, site: str, sink: EventSink, *, controller: str) -> None:
+    def __init__(
+        self,
+        api: NetworkApi,
+        site: str,
+        sink: EventSink,
+        *,
+        controller: str,
+        compression: bool = True,
+        silence_timeout: float | None = 300.0,
+    ) -> None:
         self.api = api
         self.site = site
         self.sink = sink
         self.controller = controller
         self.router = FrameRouter(sink, controller=controller, site=site)
         self.stream = EventStream(
-            api.session, site, on_frame=self.router.handle_frame, on_gap=self._handle_gap
+            api.session,
+            site,
+            on_frame=self.router.handle_frame,
+            on_gap=self._handle_gap,
+            compression=compression,
+            silence_timeout=silence_timeout,
         )
 
     @property

@@ -22,8 +22,8 @@ class TLSVerificationFailed(ConnectionFailed):
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(
             f"cannot verify the TLS certificate of {url} ({reason}); UniFi consoles use "
-            "self-signed certificates: set UNIFI_CA_FILE to the controller's certificate, "
-            "or UNIFI_VERIFY_SSL=false to skip verification"
+            "self-signed certificates: run 'unifi-scanner check --trust' to pin this one, "
+            "or set UNIFI_CA_FILE to the controller's certificate"
         )
         self.url = url
         self.reason = reason

@@ -9,7 +9,6 @@ reported as a :class:`Gap` so that a collector can ask REST for the missed windo
 from __future__ import annotations
 
 import asyncio
-import random
 import ssl
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from unifi_scanner.controller.errors import (
     LoginRateLimited,
     TLSVerificationFailed,
 )
+from unifi_scanner.controller.retry import Backoff
 from unifi_scanner.controller.session import ControllerSession
 from unifi_scanner.log import get_logger
 
@@ -33,6 +33,9 @@ DEFAULT_MAX_SIZE = 16 * 1024 * 1024
 
 #: Close code a controller uses when the session behind the socket is no longer valid.
 POLICY_VIOLATION = 1008
+
+#: A socket open this long counts as healthy: the next reconnect starts from a short delay.
+STABLE_AFTER_S = 30.0
 
 
 def now_ms() -> int:
@@ -46,34 +49,6 @@ class Gap:
     site: str
     start_ms: int
     end_ms: int
-
-
-class Backoff:
-    """Capped exponential delays with jitter, so many scanners never reconnect in lockstep."""
-
-    def __init__(
-        self,
-        initial: float = 0.5,
-        maximum: float = 60.0,
-        factor: float = 2.0,
-        jitter: float = 0.25,
-        rng: Callable[[], float] = random.random,
-    ) -> None:
-        self.initial = initial
-        self.maximum = maximum
-        self.factor = factor
-        self.jitter = jitter
-        self._rng = rng
-        self._attempt = 0
-
-    def next(self) -> float:
-        """The delay before the next attempt; grows until :meth:`reset`."""
-        base = min(self.maximum, self.initial * self.factor**self._attempt)
-        self._attempt += 1
-        return base * (1 - self.jitter + 2 * self.jitter * self._rng())
-
-    def reset(self) -> None:
-        self._attempt = 0
 
 
 FrameHandler = Callable[[str, int], None]
@@ -101,6 +76,7 @@ class EventStream:
         ping_interval: float | None = 20.0,
         ping_timeout: float | None = 20.0,
         open_timeout: float = 10.0,
+        silence_timeout: float | None = 300.0,
         backoff: Backoff | None = None,
     ) -> None:
         self.session = session
@@ -112,13 +88,16 @@ class EventStream:
         self._ping_interval = ping_interval
         self._ping_timeout = ping_timeout
         self._open_timeout = open_timeout
+        self._silence_timeout = silence_timeout
         self._backoff = backoff or Backoff()
         self.connected = asyncio.Event()
         self.frames = 0
         self.connections = 0
         self.gaps: list[Gap] = []
         self._lost_ms: int | None = None
+        self._opened_at = 0.0
         self._session_generation = 0
+        self.silences = 0
 
     @property
     def url(self) -> str:
@@ -169,23 +148,64 @@ class EventStream:
 
     async def _read(self, ws: ClientConnection) -> bool:
         """Read frames until the socket ends; True if the session must be renewed."""
+        frames_here = 0
         try:
-            async for message in ws:
-                received = now_ms()
+            while True:
+                message = await self._receive(ws, frames_here)
+                if message is None:
+                    await ws.close(code=1000, reason="silent")
+                    return False
                 text = message if isinstance(message, str) else message.decode("utf-8", "replace")
+                if text == "pong":
+                    continue  # answer to our keepalive probe, not a frame
+                frames_here += 1
                 self.frames += 1
-                self._on_frame(text, received)
+                self._on_frame(text, now_ms())
         except ConnectionClosed as exc:
             code = exc.rcvd.code if exc.rcvd is not None else 1006
-            log.warning("websocket lost", site=self.site, code=code)
+            if exc.rcvd is not None and exc.rcvd.code in (1000, 1001):
+                log.warning("websocket closed by the controller", site=self.site, code=code)
+            else:
+                log.warning("websocket lost", site=self.site, code=code)
             return code == POLICY_VIOLATION
-        log.warning("websocket closed by the controller", site=self.site, code=ws.close_code)
-        return ws.close_code == POLICY_VIOLATION
+
+    async def _receive(self, ws: ClientConnection, frames_here: int) -> str | bytes | None:
+        """The next message; None when the socket has gone silent.
+
+        Silent means no frame for ``silence_timeout`` seconds and no answer to a text
+        ``ping`` within ``ping_timeout`` more: some controllers stop sending without ever
+        closing the socket, and protocol pings alone do not notice.
+        """
+        if self._silence_timeout is None:
+            return await ws.recv()
+        try:
+            return await asyncio.wait_for(ws.recv(), self._silence_timeout)
+        except TimeoutError:
+            pass
+        await ws.send("ping")
+        try:
+            return await asyncio.wait_for(ws.recv(), self._ping_timeout or 10.0)
+        except TimeoutError:
+            pass
+        self.silences += 1
+        if frames_here == 0:
+            log.warning(
+                "websocket silent since it opened, reconnecting",
+                site=self.site,
+                seconds=self._silence_timeout,
+                hint=f"the site name {self.site!r} or the endpoint path "
+                f"{self.session.network_path(f'/wss/s/{self.site}/events')} is probably wrong",
+            )
+        else:
+            log.warning(
+                "websocket went silent, reconnecting", site=self.site, seconds=self._silence_timeout
+            )
+        return None
 
     def _opened(self) -> None:
         received = now_ms()
         self.connections += 1
-        self._backoff.reset()
+        self._opened_at = time.monotonic()
         self.connected.set()
         if self._lost_ms is not None:
             gap = Gap(self.site, self._lost_ms, received)
@@ -199,6 +219,10 @@ class EventStream:
         if self.connected.is_set():
             self.connected.clear()
             self._lost_ms = now_ms()
+            # Only a socket that stayed up a while resets the backoff: one that the
+            # controller closes right after opening must not be reopened in a tight loop.
+            if time.monotonic() - self._opened_at >= STABLE_AFTER_S:
+                self._backoff.reset()
 
     async def _relogin(self) -> None:
         while True:

@@ -19,7 +19,7 @@ import orjson
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -76,6 +76,13 @@ _MIGRATIONS: dict[int, str] = {
         site       TEXT    NOT NULL,
         start_ms   INTEGER NOT NULL,
         end_ms     INTEGER NOT NULL
+    );
+    """,
+    2: """
+    CREATE TABLE tls_pins (
+        controller  TEXT    PRIMARY KEY,
+        fingerprint TEXT    NOT NULL,
+        pinned_ms   INTEGER NOT NULL
     );
     """,
 }
@@ -225,6 +232,26 @@ class SQLiteStore:
             (controller, site, flavour, version, seen_ms),
         )
 
+    def save_pin(self, controller: str, fingerprint: str, *, pinned_ms: int) -> None:
+        """Trust this certificate fingerprint for ``controller`` from now on."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO tls_pins VALUES (?,?,?)", (controller, fingerprint, pinned_ms)
+        )
+
+    def pins(self) -> dict[str, str]:
+        """Every stored pin: controller URL → fingerprint."""
+        return {
+            str(c): str(f)
+            for c, f in self._db.execute("SELECT controller, fingerprint FROM tls_pins")
+        }
+
+    def pin(self, controller: str) -> str | None:
+        """The pinned fingerprint for ``controller``, if ``check --trust`` stored one."""
+        row = self._db.execute(
+            "SELECT fingerprint FROM tls_pins WHERE controller = ?", (controller,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     # -- reading --------------------------------------------------------------------------------
 
     def iter_events(
@@ -233,10 +260,11 @@ class SQLiteStore:
         site: str | None = None,
         since_ms: int | None = None,
         until_ms: int | None = None,
+        controller: str | None = None,
         chunk: int = 5000,
     ) -> Iterator[Event]:
         """Events in event-time order, ``since_ms <= time < until_ms``, read in chunks."""
-        where, params = _where(site, since_ms, until_ms)
+        where, params = _where(site, since_ms, until_ms, controller)
         reader = self._reader()
         try:
             cursor = reader.execute(
@@ -260,9 +288,14 @@ class SQLiteStore:
             reader.close()
 
     def count_events(
-        self, *, site: str | None = None, since_ms: int | None = None, until_ms: int | None = None
+        self,
+        *,
+        site: str | None = None,
+        since_ms: int | None = None,
+        until_ms: int | None = None,
+        controller: str | None = None,
     ) -> int:
-        where, params = _where(site, since_ms, until_ms)
+        where, params = _where(site, since_ms, until_ms, controller)
         (count,) = self._db.execute(f"SELECT count(*) FROM events {where}", params).fetchone()
         return int(count)
 
@@ -286,11 +319,15 @@ class SQLiteStore:
             )
         ]
 
-    def devices(self, *, site: str | None = None) -> list[dict[str, Any]]:
-        return self._records("devices", site)
+    def devices(
+        self, *, site: str | None = None, controller: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self._records("devices", site, controller)
 
-    def clients(self, *, site: str | None = None) -> list[dict[str, Any]]:
-        return self._records("clients", site)
+    def clients(
+        self, *, site: str | None = None, controller: str | None = None
+    ) -> list[dict[str, Any]]:
+        return self._records("clients", site, controller)
 
     def gaps(self, *, site: str | None = None) -> list[Gap]:
         where, params = _where(site, None, None)
@@ -301,8 +338,10 @@ class SQLiteStore:
             )
         ]
 
-    def _records(self, table: str, site: str | None) -> list[dict[str, Any]]:
-        where, params = _where(site, None, None)
+    def _records(
+        self, table: str, site: str | None, controller: str | None
+    ) -> list[dict[str, Any]]:
+        where, params = _where(site, None, None, controller)
         return [
             orjson.loads(payload)
             for (payload,) in self._db.execute(
@@ -316,9 +355,17 @@ class SQLiteStore:
         return reader
 
 
-def _where(site: str | None, since_ms: int | None, until_ms: int | None) -> tuple[str, list[Any]]:
+def _where(
+    site: str | None,
+    since_ms: int | None,
+    until_ms: int | None,
+    controller: str | None = None,
+) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if controller is not None:
+        clauses.append("controller = ?")
+        params.append(controller)
     if site is not None:
         clauses.append("site = ?")
         params.append(site)

@@ -1,0 +1,1 @@
+"""One module per ``unifi-scanner`` command; :mod:`unifi_scanner.cli` parses and dispatches."""
