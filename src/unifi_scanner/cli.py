@@ -86,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--site", help="only this site (default: every stored site)")
     report.add_argument("--out", type=Path, help="report directory (default UNIFI_REPORT_DIR)")
 
+    events = commands.add_parser("events", help="list stored events")
+    _with_config(events)
+    events.add_argument("--since", type=parse_duration, default=86400.0, help="default 24h")
+    events.add_argument("--site", help="only this site")
+    events.add_argument("--key", help="only this event key, e.g. EVT_AP_Lost_Contact")
+    events.add_argument("--format", choices=["table", "jsonl"], default="table")
+    events.add_argument("--limit", type=int, help="at most this many events")
+
+    store = commands.add_parser("store", help="inspect the event store")
+    store_commands = store.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    stats = store_commands.add_parser("stats", help="counts, size, gaps, oldest/newest event")
+    _with_config(stats)
+
     record = commands.add_parser(
         "record", help="write the raw frames of a site's event socket to a capture file"
     )

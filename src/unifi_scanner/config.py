@@ -203,6 +203,26 @@ class Settings(BaseSettings):
     store: Path = Field(
         default=Path("unifi-scanner.db"), description="SQLite file where events are kept."
     )
+    retention_days: float = Field(
+        default=90.0, gt=0, description="Events older than this many days are deleted."
+    )
+    snapshot_retention_days: float = Field(
+        default=30.0, gt=0, description="Device/client health snapshots are kept this long."
+    )
+    store_max_mb: int = Field(
+        default=2048, ge=10, description="Size budget of the store; the oldest events go first."
+    )
+    commit_delay_ms: int = Field(
+        default=250, ge=1, le=60_000, description="Events are committed at most this late."
+    )
+    commit_batch: int = Field(
+        default=1000, ge=1, le=1_000_000, description="…or as soon as this many are waiting."
+    )
+    backlog_max: int = Field(
+        default=200_000,
+        ge=1000,
+        description="Events held in memory while the store is unavailable (then oldest dropped).",
+    )
     report_dir: Path = Field(default=Path("reports"), description="Where reports are written.")
     log_level: str | None = Field(
         default=None,

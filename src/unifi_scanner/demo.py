@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from unifi_scanner.controller import ControllerSession
+from unifi_scanner.controller import ControllerError, ControllerSession
 from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator, EmulatorConfig
 from unifi_scanner.log import get_logger
@@ -119,8 +119,15 @@ async def _wait_for_day(
     assert follower.collector is not None
     stats = follower.collector.stats
     finished = asyncio.create_task(emulator.wait_finished())
+    # A day that does not finish in three times its planned length is stuck, not slow.
+    deadline = asyncio.get_running_loop().time() + 3 * DAY_S / emulator.config.speed + 30
     try:
         while not finished.done():
+            if asyncio.get_running_loop().time() > deadline:
+                raise ControllerError(
+                    "the emulated day did not finish in time; run with --log-level info to "
+                    "see what the scanner and the emulator were doing"
+                )
             if follower.failure() is not None:
                 return
             if progress is not None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from unifi_scanner.analyze import Inventory, analyze
 from unifi_scanner.collect import SiteCollector
-from unifi_scanner.config import ControllerConfig
+from unifi_scanner.config import ControllerConfig, Settings
 from unifi_scanner.controller import (
     ConnectionFailed,
     ControllerError,
@@ -40,6 +40,7 @@ from unifi_scanner.report import (
     render_text,
 )
 from unifi_scanner.store import BatchWriter, SQLiteStore
+from unifi_scanner.store.retention import Retention
 
 log = get_logger(__name__)
 
@@ -309,4 +310,19 @@ def write_report_files(report: dict[str, Any], directory: Path) -> list[Path]:
             "report.html": render_html(report),
             "report.txt": render_text(report),
         },
+    )
+
+
+def open_writer(store: SQLiteStore, settings: Settings) -> BatchWriter:
+    """The store's writer with the configured commit window, backlog and retention."""
+    return BatchWriter(
+        store,
+        max_delay=settings.commit_delay_ms / 1000,
+        max_batch=settings.commit_batch,
+        max_backlog=settings.backlog_max,
+        retention=Retention(
+            events_days=settings.retention_days,
+            snapshots_days=settings.snapshot_retention_days,
+            max_bytes=settings.store_max_mb * 1024 * 1024,
+        ),
     )

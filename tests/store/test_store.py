@@ -15,6 +15,7 @@ from unifi_scanner.store import BatchWriter, SQLiteStore, StoreError
 from unifi_scanner.store.sqlite import Batch
 
 CONTROLLER = "https://unifi.test"
+T0 = 1_764_374_400_000
 
 
 def event(
@@ -47,15 +48,16 @@ def store(tmp_path: Path) -> SQLiteStore:
 def test_wal_mode_and_schema_version(store: SQLiteStore) -> None:
     db = sqlite3.connect(store.path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
 
 
 def test_an_older_store_is_migrated_and_keeps_its_events(tmp_path: Path) -> None:
-    from unifi_scanner.store.sqlite import _MIGRATIONS
+    from unifi_scanner.store.schema import MIGRATIONS
 
     path = tmp_path / "v1.db"
     db = sqlite3.connect(path, isolation_level=None)
-    db.executescript(f"BEGIN; {_MIGRATIONS[1]} PRAGMA user_version = 1; COMMIT;")
+    db.executescript(f"BEGIN; {MIGRATIONS[1]} PRAGMA user_version = 1; COMMIT;")
     db.execute(
         "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
         (CONTROLLER, "e" * 24, "default", "EVT_WU_Connected", "wlan", 5, 6, "websocket", b"{}"),
@@ -69,7 +71,7 @@ def test_an_older_store_is_migrated_and_keeps_its_events(tmp_path: Path) -> None
         assert store.pins() == {CONTROLLER: "ab" * 32}
     finally:
         store.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_events_are_stored_once_with_every_source(store: SQLiteStore) -> None:
@@ -205,3 +207,102 @@ async def test_writer_keeps_the_batch_when_the_database_is_locked(store: SQLiteS
     blocker.close()
     await asyncio.wait_for(writer.close(), 5)
     assert [e.identity for e in store.iter_events()] == ["d" * 24]
+
+
+def test_snapshots_keep_health_fields_at_most_every_interval(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db", snapshot_interval_ms=60_000)
+    device = {
+        "mac": "AA:00:00:00:00:01",
+        "name": "Kitchen AP",
+        "model": "UAL6",
+        "system-stats": {"cpu": "3.1", "mem": "27.4"},
+        "general_temperature": 51,
+        "port_table": [{"port_idx": 1, "poe_power": "4.20", "lldp_table": ["noise"]}],
+        "config_network": {"type": "dhcp"},  # not a health field
+    }
+    try:
+        for at in (0, 30_000, 60_000, 125_000):
+            store.write_batch(Batch(devices=[(CONTROLLER, "default", [device], T0 + at)]))
+        snapshots = list(store.iter_snapshots("devices", site="default"))
+        assert [s.time_ms - T0 for s in snapshots] == [0, 60_000, 125_000]
+        record = snapshots[0].record
+        assert record["system-stats"] == {"cpu": "3.1", "mem": "27.4"}
+        assert record["port_table"] == [{"port_idx": 1, "poe_power": "4.20"}]
+        assert "config_network" not in record
+        assert snapshots[0].mac == "aa:00:00:00:00:01"
+        # The latest full record is kept for names.
+        assert store.devices()[0]["config_network"] == {"type": "dhcp"}
+        client = {"mac": "bb:00:00:00:00:02", "hostname": "ipad", "rssi": 40, "signal": -56}
+        store.write_batch(Batch(clients=[(CONTROLLER, "default", [client], T0)]))
+        (snap,) = store.iter_snapshots("clients", since_ms=T0, until_ms=T0 + 1)
+        assert snap.record == client
+    finally:
+        store.close()
+
+
+def test_report_cursors(store: SQLiteStore) -> None:
+    assert store.cursor(CONTROLLER, "default") is None
+    store.save_cursor(CONTROLLER, "default", 1234, updated_ms=5)
+    store.save_cursor(CONTROLLER, "default", 5678, updated_ms=6)
+    assert store.cursor(CONTROLLER, "default") == 5678
+    assert store.cursor(CONTROLLER, "other") is None
+
+
+def test_retention_by_age_and_by_size(store: SQLiteStore) -> None:
+    from unifi_scanner.store.retention import DAY_MS, Retention, prune, size_bytes
+
+    now = T0 + 100 * DAY_MS
+    old = [(CONTROLLER, event(f"{i:024x}", T0 + i)) for i in range(50)]
+    recent = [(CONTROLLER, event(f"{i + 50:024x}", now - DAY_MS + i)) for i in range(2000)]
+    store.write_batch(Batch(events=old + recent, gaps=[(CONTROLLER, Gap("default", T0, T0 + 1))]))
+    result = prune(store.connection, now, Retention(events_days=90))
+    assert (result.events, result.gaps) == (50, 1)
+    assert store.count_events() == 2000
+    budget = size_bytes(store.connection) // 2
+    result = prune(store.connection, now, Retention(max_bytes=budget, chunk=100))
+    assert result.size_bytes <= budget
+    remaining = [e.time_ms for e in store.iter_events()]
+    assert 0 < len(remaining) < 2000
+    assert remaining[0] > now - DAY_MS + (2000 - len(remaining)) - 1  # the oldest went first
+
+
+async def test_backlog_is_bounded_while_the_store_is_unavailable(store: SQLiteStore) -> None:
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    store.connection.execute("PRAGMA busy_timeout=20")
+    writer = BatchWriter(store, max_delay=0.01, retry_delay=0.02, max_backlog=100)
+    writer.start()
+    writer.add_events(CONTROLLER, [event("f" * 24, 1)])
+    deadline = time.monotonic() + 5
+    while writer.failures == 0 and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    for i in range(300):  # arrive while the first batch keeps failing
+        writer.add_events(CONTROLLER, [event(f"{i:024x}", 10 + i)])
+    assert writer.dropped == 200
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    await asyncio.wait_for(writer.close(), 5)
+    times = [e.time_ms for e in store.iter_events()]
+    assert len(times) == 101  # the batch in flight, then the newest 100
+    assert times[1] == 10 + 200
+
+
+async def test_close_gives_up_when_the_store_never_recovers(
+    store: SQLiteStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unifi_scanner import log as logging_setup
+
+    logging_setup.configure("info")
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    store.connection.execute("PRAGMA busy_timeout=20")
+    writer = BatchWriter(store, max_delay=0.01, retry_delay=0.02)
+    writer.start()
+    writer.add_events(CONTROLLER, [event("a" * 24, 1)])
+    await writer.close(timeout=0.5)
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    logged = capsys.readouterr().err
+    assert "giving up on events that could not be written" in logged
+    assert str(store.path) in logged
+    assert "database is locked" in logged

@@ -17,13 +17,12 @@ import contextlib
 import ssl
 from dataclasses import dataclass, field
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
-from unifi_scanner.commands.output import out, settings_from
+from unifi_scanner.commands.output import out, print_table, settings_from
 from unifi_scanner.config import ControllerConfig, Settings
 from unifi_scanner.controller import ControllerError, ControllerSession, NetworkApi
 from unifi_scanner.controller.discovery import Endpoint, locate, tls_context
@@ -70,13 +69,8 @@ async def run(args: argparse.Namespace) -> int:
         table.add_column("result")
         for name, result, detail in report.rows:
             table.add_row(name, Text(result, style=_STYLE[result]), Text(detail))
-        # On a terminal the table folds to fit; into a file or a pipe each check stays on
-        # one line, so fingerprints and messages can be copied and searched whole.
-        needed = 8 + max((len(n) for n, _r, _d in report.rows), default=0)
-        needed += max((len(d) for _n, _r, d in report.rows), default=0)
-        console = out if out.is_terminal else Console(highlight=False, width=max(80, needed))
-        console.print(table)
-        console.print()
+        print_table(table)
+        out.print()
     failed = [r.label for r in reports if r.failed]
     if failed:
         out.print(Text(f"The scanner cannot work with: {', '.join(failed)}"))

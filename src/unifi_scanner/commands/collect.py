@@ -9,8 +9,8 @@ import contextlib
 from rich.text import Text
 
 from unifi_scanner.commands.output import err, on_stop_signals, out, settings_from
-from unifi_scanner.service import Scanner
-from unifi_scanner.store import BatchWriter, SQLiteStore
+from unifi_scanner.service import Scanner, open_writer
+from unifi_scanner.store import SQLiteStore
 
 EXIT_FAILED = 1
 
@@ -22,7 +22,7 @@ async def run(args: argparse.Namespace) -> int:
     undo_signals = on_stop_signals(stop)
     store = SQLiteStore(settings.store)
     try:
-        async with BatchWriter(store) as writer:
+        async with open_writer(store, settings) as writer:
             scanner = Scanner(configs, store, writer)
             scanner.start()
             names = ", ".join(c.label for c in configs)

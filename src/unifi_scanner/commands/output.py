@@ -25,6 +25,15 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _STYLE = {"severe": "bold red", "medium": "yellow", "low": "dim"}
 
 
+def print_table(table: Table) -> None:
+    """On a terminal the table folds to fit; into a file or a pipe each row stays on one
+    line, so fingerprints and messages can be copied and searched whole."""
+    if out.is_terminal:
+        out.print(table)
+    else:
+        Console(highlight=False, width=1000).print(table)
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     """Load the configuration; the log level follows it unless --log-level was given."""
     settings = load_settings(getattr(args, "config", None))
@@ -85,7 +94,7 @@ def print_summary(report: dict[str, Any]) -> None:
             Text(clean(finding["title"])),
             f"{finding['count']:,}",
         )
-    out.print(table)
+    print_table(table)
     if len(report["findings"]) > 15:
         out.print(f"… and {len(report['findings']) - 15} more in the report")
 

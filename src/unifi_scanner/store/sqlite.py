@@ -3,7 +3,8 @@
 The only place state lives. Events are keyed by (controller, identity), so an event that
 arrives twice — after a reconnect, or from a second source — is stored once and the sources
 it was seen on are kept. Writes come in batches from a single writer (:mod:`.writer`);
-readers use their own connections and, thanks to WAL, never block it.
+readers use their own connections and, thanks to WAL, never block it. A failed batch is
+rolled back whole, so the file is never left half-written (disk full, database locked).
 """
 
 from __future__ import annotations
@@ -17,79 +18,19 @@ from typing import Any
 import orjson
 
 from unifi_scanner.controller.models import Event
+from unifi_scanner.controller.records import client_health, device_health
 from unifi_scanner.controller.websocket import Gap
+from unifi_scanner.store.schema import SchemaError, migrate
 
-SCHEMA_VERSION = 2
-
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE events (
-        controller  TEXT    NOT NULL,
-        identity    TEXT    NOT NULL,
-        site        TEXT    NOT NULL,
-        key         TEXT    NOT NULL,
-        subsystem   TEXT    NOT NULL,
-        time_ms     INTEGER NOT NULL,
-        received_ms INTEGER NOT NULL,
-        sources     TEXT    NOT NULL,
-        payload     BLOB    NOT NULL,
-        PRIMARY KEY (controller, identity)
-    ) WITHOUT ROWID;
-    CREATE INDEX events_by_site_time ON events (site, time_ms);
-    CREATE INDEX events_by_time ON events (time_ms);
-
-    CREATE TABLE devices (
-        controller TEXT    NOT NULL,
-        site       TEXT    NOT NULL,
-        mac        TEXT    NOT NULL,
-        name       TEXT,
-        model      TEXT,
-        type       TEXT,
-        seen_ms    INTEGER NOT NULL,
-        payload    BLOB    NOT NULL,
-        PRIMARY KEY (controller, site, mac)
-    );
-
-    CREATE TABLE clients (
-        controller TEXT    NOT NULL,
-        site       TEXT    NOT NULL,
-        mac        TEXT    NOT NULL,
-        name       TEXT,
-        hostname   TEXT,
-        seen_ms    INTEGER NOT NULL,
-        payload    BLOB    NOT NULL,
-        PRIMARY KEY (controller, site, mac)
-    );
-
-    CREATE TABLE sites (
-        controller TEXT    NOT NULL,
-        site       TEXT    NOT NULL,
-        flavour    TEXT    NOT NULL,
-        version    TEXT    NOT NULL,
-        seen_ms    INTEGER NOT NULL,
-        PRIMARY KEY (controller, site)
-    );
-
-    CREATE TABLE gaps (
-        id         INTEGER PRIMARY KEY,
-        controller TEXT    NOT NULL,
-        site       TEXT    NOT NULL,
-        start_ms   INTEGER NOT NULL,
-        end_ms     INTEGER NOT NULL
-    );
-    """,
-    2: """
-    CREATE TABLE tls_pins (
-        controller  TEXT    PRIMARY KEY,
-        fingerprint TEXT    NOT NULL,
-        pinned_ms   INTEGER NOT NULL
-    );
-    """,
-}
+#: A device or client snapshot is kept at most this often (ms) per MAC address.
+SNAPSHOT_INTERVAL_MS = 300_000
 
 
 class StoreError(Exception):
     """The store file cannot be used; the message names the path and what to do."""
+
+
+Records = Sequence[Mapping[str, Any]]
 
 
 @dataclass(slots=True)
@@ -97,8 +38,8 @@ class Batch:
     """Everything one commit writes."""
 
     events: list[tuple[str, Event]] = field(default_factory=list)
-    devices: list[tuple[str, str, Sequence[Mapping[str, Any]], int]] = field(default_factory=list)
-    clients: list[tuple[str, str, Sequence[Mapping[str, Any]], int]] = field(default_factory=list)
+    devices: list[tuple[str, str, Records, int]] = field(default_factory=list)
+    clients: list[tuple[str, str, Records, int]] = field(default_factory=list)
     gaps: list[tuple[str, Gap]] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -111,21 +52,40 @@ class WriteResult:
     duplicates: int
 
 
-class SQLiteStore:
-    """Events, inventory snapshots and gaps in one SQLite file."""
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One device's or client's health fields at one moment."""
 
-    def __init__(self, path: Path) -> None:
+    site: str
+    mac: str
+    time_ms: int
+    record: dict[str, Any]
+
+
+class SQLiteStore:
+    """Events, inventory, snapshots, gaps, report cursors and pins in one SQLite file."""
+
+    def __init__(self, path: Path, *, snapshot_interval_ms: int = SNAPSHOT_INTERVAL_MS) -> None:
         self.path = Path(path)
+        self.snapshot_interval_ms = snapshot_interval_ms
+        self._last_snapshot: dict[tuple[str, str, str, str], int] = {}
         try:
-            if self.path.parent and not self.path.parent.exists():
+            if not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             # The writer runs in a worker thread (asyncio.to_thread); one writer at a time.
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA busy_timeout=5000")
+            # Takes effect only in a new, empty file (before WAL writes its first page):
+            # lets retention give freed space back to the file system.
+            self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
+            migrate(self._db)
+        except SchemaError as exc:
+            raise StoreError(
+                f"the event store {self.path} was written by a newer unifi-scanner ({exc})"
+            ) from None
+        except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"cannot open the event store {self.path}: {exc}; check the path and that no "
                 "other program holds it (or point UNIFI_STORE elsewhere)"
@@ -134,17 +94,10 @@ class SQLiteStore:
     def close(self) -> None:
         self._db.close()
 
-    def _migrate(self) -> None:
-        (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"the event store {self.path} was written by a newer unifi-scanner "
-                f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade unifi-scanner"
-            )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            self._db.executescript(
-                f"BEGIN; {_MIGRATIONS[target]} PRAGMA user_version = {target}; COMMIT;"
-            )
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The writer's connection (for maintenance such as retention)."""
+        return self._db
 
     # -- writing (single writer) --------------------------------------------------------------
 
@@ -178,41 +131,17 @@ class SQLiteStore:
                     "AND instr(',' || sources || ',', ',' || ?3 || ',') = 0",
                     [(c, e.identity, e.source) for c, e in batch.events],
                 )
+            snapshots: dict[str, list[tuple[Any, ...]]] = {"devices": [], "clients": []}
             for controller, site, records, seen in batch.devices:
-                db.executemany(
-                    "INSERT OR REPLACE INTO devices VALUES (?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            controller,
-                            site,
-                            str(r["mac"]).lower(),
-                            _text(r.get("name")),
-                            _text(r.get("model")),
-                            _text(r.get("type")),
-                            seen,
-                            orjson.dumps(r),
-                        )
-                        for r in records
-                        if isinstance(r.get("mac"), str)
-                    ],
-                )
+                self._write_inventory("devices", controller, site, records, seen, snapshots)
             for controller, site, records, seen in batch.clients:
-                db.executemany(
-                    "INSERT OR REPLACE INTO clients VALUES (?,?,?,?,?,?,?)",
-                    [
-                        (
-                            controller,
-                            site,
-                            str(r["mac"]).lower(),
-                            _text(r.get("name")),
-                            _text(r.get("hostname")),
-                            seen,
-                            orjson.dumps(r),
-                        )
-                        for r in records
-                        if isinstance(r.get("mac"), str)
-                    ],
-                )
+                self._write_inventory("clients", controller, site, records, seen, snapshots)
+            db.executemany(
+                "INSERT OR REPLACE INTO device_snapshots VALUES (?,?,?,?,?)", snapshots["devices"]
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO client_snapshots VALUES (?,?,?,?,?)", snapshots["clients"]
+            )
             db.executemany(
                 "INSERT INTO gaps (controller, site, start_ms, end_ms) VALUES (?,?,?,?)",
                 [(c, g.site, g.start_ms, g.end_ms) for c, g in batch.gaps],
@@ -222,6 +151,48 @@ class SQLiteStore:
             db.execute("ROLLBACK")
             raise
         return WriteResult(inserted=inserted, duplicates=len(rows) - inserted)
+
+    def _write_inventory(
+        self,
+        table: str,
+        controller: str,
+        site: str,
+        records: Records,
+        seen: int,
+        snapshots: dict[str, list[tuple[Any, ...]]],
+    ) -> None:
+        latest: list[tuple[Any, ...]] = []
+        health = device_health if table == "devices" else client_health
+        for record in records:
+            mac = record.get("mac")
+            if not isinstance(mac, str):
+                continue
+            mac = mac.lower()
+            name = _text(record.get("name"))
+            other = _text(record.get("model" if table == "devices" else "hostname"))
+            if table == "devices":
+                latest.append(
+                    (
+                        controller,
+                        site,
+                        mac,
+                        name,
+                        other,
+                        _text(record.get("type")),
+                        seen,
+                        orjson.dumps(record),
+                    )
+                )
+            else:
+                latest.append((controller, site, mac, name, other, seen, orjson.dumps(record)))
+            key = (controller, site, table, mac)
+            if seen - self._last_snapshot.get(key, -self.snapshot_interval_ms) >= (
+                self.snapshot_interval_ms
+            ):
+                self._last_snapshot[key] = seen
+                snapshots[table].append((controller, site, mac, seen, orjson.dumps(health(record))))
+        placeholders = ",".join("?" * (8 if table == "devices" else 7))
+        self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({placeholders})", latest)
 
     def record_site(
         self, controller: str, site: str, *, flavour: str, version: str, seen_ms: int
@@ -238,21 +209,30 @@ class SQLiteStore:
             "INSERT OR REPLACE INTO tls_pins VALUES (?,?,?)", (controller, fingerprint, pinned_ms)
         )
 
+    def save_cursor(self, controller: str, site: str, end_ms: int, *, updated_ms: int) -> None:
+        """The end of the last delivered report for a site (the next one starts there)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO report_cursors VALUES (?,?,?,?)",
+            (controller, site, end_ms, updated_ms),
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+
     def pins(self) -> dict[str, str]:
         """Every stored pin: controller URL → fingerprint."""
-        return {
-            str(c): str(f)
-            for c, f in self._db.execute("SELECT controller, fingerprint FROM tls_pins")
-        }
+        rows = self._db.execute("SELECT controller, fingerprint FROM tls_pins")
+        return {str(c): str(f) for c, f in rows}
 
     def pin(self, controller: str) -> str | None:
         """The pinned fingerprint for ``controller``, if ``check --trust`` stored one."""
-        row = self._db.execute(
-            "SELECT fingerprint FROM tls_pins WHERE controller = ?", (controller,)
-        ).fetchone()
-        return None if row is None else str(row[0])
+        return self.pins().get(controller)
 
-    # -- reading --------------------------------------------------------------------------------
+    def cursor(self, controller: str, site: str) -> int | None:
+        row = self._db.execute(
+            "SELECT end_ms FROM report_cursors WHERE controller = ? AND site = ?",
+            (controller, site),
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def iter_events(
         self,
@@ -261,10 +241,11 @@ class SQLiteStore:
         since_ms: int | None = None,
         until_ms: int | None = None,
         controller: str | None = None,
+        key: str | None = None,
         chunk: int = 5000,
     ) -> Iterator[Event]:
         """Events in event-time order, ``since_ms <= time < until_ms``, read in chunks."""
-        where, params = _where(site, since_ms, until_ms, controller)
+        where, params = _where(site, since_ms, until_ms, controller, key)
         reader = self._reader()
         try:
             cursor = reader.execute(
@@ -273,10 +254,10 @@ class SQLiteStore:
                 params,
             )
             while rows := cursor.fetchmany(chunk):
-                for identity, key, subsystem, row_site, time_ms, received, sources, payload in rows:
+                for identity, k, subsystem, row_site, time_ms, received, sources, payload in rows:
                     yield Event(
                         identity=identity,
-                        key=key,
+                        key=k,
                         subsystem=subsystem,
                         site=row_site,
                         time_ms=time_ms,
@@ -284,6 +265,30 @@ class SQLiteStore:
                         source=sources,
                         payload=orjson.loads(payload),
                     )
+        finally:
+            reader.close()
+
+    def iter_snapshots(
+        self,
+        kind: str,
+        *,
+        site: str | None = None,
+        controller: str | None = None,
+        since_ms: int | None = None,
+        until_ms: int | None = None,
+    ) -> Iterator[Snapshot]:
+        """Device (``kind="devices"``) or client snapshots in time order."""
+        table = {"devices": "device_snapshots", "clients": "client_snapshots"}[kind]
+        where, params = _where(site, since_ms, until_ms, controller)
+        reader = self._reader()
+        try:
+            cursor = reader.execute(
+                f"SELECT site, mac, time_ms, payload FROM {table} {where} ORDER BY time_ms, mac",
+                params,
+            )
+            while rows := cursor.fetchmany(5000):
+                for row_site, mac, time_ms, payload in rows:
+                    yield Snapshot(row_site, mac, time_ms, orjson.loads(payload))
         finally:
             reader.close()
 
@@ -329,8 +334,8 @@ class SQLiteStore:
     ) -> list[dict[str, Any]]:
         return self._records("clients", site, controller)
 
-    def gaps(self, *, site: str | None = None) -> list[Gap]:
-        where, params = _where(site, None, None)
+    def gaps(self, *, site: str | None = None, controller: str | None = None) -> list[Gap]:
+        where, params = _where(site, None, None, controller)
         return [
             Gap(site=s, start_ms=a, end_ms=b)
             for s, a, b in self._db.execute(
@@ -360,15 +365,14 @@ def _where(
     since_ms: int | None,
     until_ms: int | None,
     controller: str | None = None,
+    key: str | None = None,
 ) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    if controller is not None:
-        clauses.append("controller = ?")
-        params.append(controller)
-    if site is not None:
-        clauses.append("site = ?")
-        params.append(site)
+    for column, value in (("controller", controller), ("site", site), ("key", key)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
     if since_ms is not None:
         clauses.append("time_ms >= ?")
         params.append(since_ms)

@@ -4,7 +4,10 @@ A batch is committed at most ``max_delay`` seconds after its first item arrived,
 as it holds ``max_batch`` events, whichever comes first. SQLite work runs in a worker thread
 so the event loop (and with it every WebSocket) keeps reading while a commit is under way.
 A failed commit (disk full, database locked) keeps the batch and retries it; the sources
-never notice.
+never notice. While the store is unavailable, newer events wait in a bounded backlog; past
+``max_backlog`` the oldest waiting events are dropped and counted, so memory stays bounded
+and the stream stays alive. With a :class:`~.retention.Retention`, the writer also prunes
+the store now and then, between batches.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.log import get_logger
+from unifi_scanner.store.retention import Retention, prune
 from unifi_scanner.store.sqlite import Batch, SQLiteStore
 
 log = get_logger(__name__)
@@ -34,15 +38,22 @@ class BatchWriter:
         max_delay: float = 0.25,
         max_batch: int = 1000,
         retry_delay: float = 1.0,
+        max_backlog: int = 200_000,
+        retention: Retention | None = None,
+        prune_interval: float = 3600.0,
     ) -> None:
         self.store = store
         self.max_delay = max_delay
         self.max_batch = max_batch
         self.retry_delay = retry_delay
+        self.max_backlog = max_backlog
+        self.retention = retention
+        self.prune_interval = prune_interval
+        self._last_prune: float | None = None
         self._pending = Batch()
         self._first_pending: float | None = None
         self._queued = 0  # items handed over so far
-        self._committed = 0  # items committed so far
+        self._committed = 0  # items committed (or dropped) so far
         self._wake = asyncio.Event()
         self._flush_now = False
         self._progress = asyncio.Condition()
@@ -50,6 +61,9 @@ class BatchWriter:
         self.inserted = 0
         self.duplicates = 0
         self.failures = 0
+        self.dropped = 0
+        self.pruned = 0
+        self.last_error: str | None = None
 
     async def __aenter__(self) -> BatchWriter:
         self.start()
@@ -62,9 +76,22 @@ class BatchWriter:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="store-writer")
 
-    async def close(self) -> None:
-        """Commit everything handed over so far, then stop."""
-        await self.flush()
+    async def close(self, timeout: float | None = 30.0) -> None:
+        """Commit everything handed over so far, then stop.
+
+        If the store stays unusable for ``timeout`` seconds, what is still pending is given
+        up (and said so) rather than holding the process forever.
+        """
+        try:
+            await asyncio.wait_for(self.flush(), timeout)
+        except TimeoutError:
+            lost = self._queued - self._committed
+            log.error(
+                "giving up on events that could not be written",
+                path=str(self.store.path),
+                events=lost,
+                error=self.last_error,
+            )
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -105,6 +132,19 @@ class BatchWriter:
 
     def _handed_over(self, count: int) -> None:
         self._queued += count
+        excess = len(self._pending.events) - self.max_backlog
+        if excess > 0:
+            # The store has been failing for a while: keep the newest, count the rest.
+            del self._pending.events[:excess]
+            self.dropped += excess
+            self._committed += excess
+            if self.dropped == excess or self.dropped % 10_000 < excess:
+                log.error(
+                    "event backlog full, dropping the oldest waiting events",
+                    path=str(self.store.path),
+                    dropped_so_far=self.dropped,
+                    backlog=self.max_backlog,
+                )
         if self._first_pending is None:
             self._first_pending = time.monotonic()
             self._wake.set()
@@ -132,6 +172,7 @@ class BatchWriter:
             async with self._progress:
                 self._committed += size
                 self._progress.notify_all()
+            await self._maybe_prune()
 
     def _due(self) -> bool:
         assert self._first_pending is not None
@@ -141,12 +182,36 @@ class BatchWriter:
             or time.monotonic() - self._first_pending >= self.max_delay
         )
 
+    async def _maybe_prune(self) -> None:
+        if self.retention is None:
+            return
+        now = time.monotonic()
+        if self._last_prune is not None and now - self._last_prune < self.prune_interval:
+            return
+        self._last_prune = now
+        try:
+            result = await asyncio.to_thread(
+                prune, self.store.connection, time.time_ns() // 1_000_000, self.retention
+            )
+        except sqlite3.Error as exc:
+            log.error("pruning the event store failed", path=str(self.store.path), error=str(exc))
+            return
+        self.pruned += result.removed
+        if result.removed:
+            log.info(
+                "event store pruned",
+                events=result.events,
+                snapshots=result.snapshots,
+                size_mb=round(result.size_bytes / 1e6, 1),
+            )
+
     async def _commit(self, batch: Batch) -> None:
         while True:
             try:
                 result = await asyncio.to_thread(self.store.write_batch, batch)
             except sqlite3.Error as exc:
                 self.failures += 1
+                self.last_error = str(exc)
                 log.error(
                     "cannot write to the event store, keeping events in memory and retrying",
                     path=str(self.store.path),
@@ -157,4 +222,7 @@ class BatchWriter:
                 continue
             self.inserted += result.inserted
             self.duplicates += result.duplicates
+            if self.last_error is not None:
+                log.info("event store writable again", path=str(self.store.path))
+                self.last_error = None
             return

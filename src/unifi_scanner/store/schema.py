@@ -1,0 +1,123 @@
+"""The store's schema and its migrations, applied in order when a store is opened.
+
+``PRAGMA user_version`` holds the schema version. A migration only ever adds; a store written
+by a newer unifi-scanner is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 3
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE events (
+        controller  TEXT    NOT NULL,
+        identity    TEXT    NOT NULL,
+        site        TEXT    NOT NULL,
+        key         TEXT    NOT NULL,
+        subsystem   TEXT    NOT NULL,
+        time_ms     INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        sources     TEXT    NOT NULL,
+        payload     BLOB    NOT NULL,
+        PRIMARY KEY (controller, identity)
+    ) WITHOUT ROWID;
+    CREATE INDEX events_by_site_time ON events (site, time_ms);
+    CREATE INDEX events_by_time ON events (time_ms);
+
+    CREATE TABLE devices (
+        controller TEXT    NOT NULL,
+        site       TEXT    NOT NULL,
+        mac        TEXT    NOT NULL,
+        name       TEXT,
+        model      TEXT,
+        type       TEXT,
+        seen_ms    INTEGER NOT NULL,
+        payload    BLOB    NOT NULL,
+        PRIMARY KEY (controller, site, mac)
+    );
+
+    CREATE TABLE clients (
+        controller TEXT    NOT NULL,
+        site       TEXT    NOT NULL,
+        mac        TEXT    NOT NULL,
+        name       TEXT,
+        hostname   TEXT,
+        seen_ms    INTEGER NOT NULL,
+        payload    BLOB    NOT NULL,
+        PRIMARY KEY (controller, site, mac)
+    );
+
+    CREATE TABLE sites (
+        controller TEXT    NOT NULL,
+        site       TEXT    NOT NULL,
+        flavour    TEXT    NOT NULL,
+        version    TEXT    NOT NULL,
+        seen_ms    INTEGER NOT NULL,
+        PRIMARY KEY (controller, site)
+    );
+
+    CREATE TABLE gaps (
+        id         INTEGER PRIMARY KEY,
+        controller TEXT    NOT NULL,
+        site       TEXT    NOT NULL,
+        start_ms   INTEGER NOT NULL,
+        end_ms     INTEGER NOT NULL
+    );
+    """,
+    2: """
+    CREATE TABLE tls_pins (
+        controller  TEXT    PRIMARY KEY,
+        fingerprint TEXT    NOT NULL,
+        pinned_ms   INTEGER NOT NULL
+    );
+    """,
+    3: """
+    CREATE TABLE device_snapshots (
+        controller TEXT    NOT NULL,
+        site       TEXT    NOT NULL,
+        mac        TEXT    NOT NULL,
+        time_ms    INTEGER NOT NULL,
+        payload    BLOB    NOT NULL,
+        PRIMARY KEY (controller, site, mac, time_ms)
+    ) WITHOUT ROWID;
+    CREATE INDEX device_snapshots_by_time ON device_snapshots (site, time_ms);
+
+    CREATE TABLE client_snapshots (
+        controller   TEXT    NOT NULL,
+        site         TEXT    NOT NULL,
+        mac          TEXT    NOT NULL,
+        time_ms      INTEGER NOT NULL,
+        payload      BLOB    NOT NULL,
+        PRIMARY KEY (controller, site, mac, time_ms)
+    ) WITHOUT ROWID;
+    CREATE INDEX client_snapshots_by_time ON client_snapshots (site, time_ms);
+
+    CREATE TABLE report_cursors (
+        controller TEXT    NOT NULL,
+        site       TEXT    NOT NULL,
+        end_ms     INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        PRIMARY KEY (controller, site)
+    );
+    CREATE INDEX gaps_by_site ON gaps (site, start_ms);
+    """,
+}
+
+
+class SchemaError(Exception):
+    """The file's schema is newer than this program knows."""
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring ``db`` to :data:`SCHEMA_VERSION`; returns the version it had before."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"schema {version}, this unifi-scanner knows {SCHEMA_VERSION}; upgrade unifi-scanner"
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        db.executescript(f"BEGIN; {MIGRATIONS[target]} PRAGMA user_version = {target}; COMMIT;")
+    return int(version)
