@@ -190,18 +190,6 @@ async def test_unknown_site_has_no_site_context(steady: Emulator, open_api: Open
         }
 
 
-@pytest.mark.parametrize("version", ["10.3.58", "10.2.105"])
-async def test_sysinfo_reports_the_network_version(
-    make_emulator: MakeEmulator, open_api: OpenApi, version: str
-) -> None:
-    emulator = await make_emulator(scenario="steady", network_version=version)
-    api = await open_api(emulator)
-    (info,) = (await api.client.get(f"{NETWORK}/stat/sysinfo")).json()["data"]
-    assert info["version"] == version
-    for name in ("build", "hostname", "timezone", "uptime", "update_available", "name"):
-        assert name in info
-
-
 async def test_devices(steady: Emulator, open_api: OpenApi) -> None:
     api = await open_api(steady)
     devices = (await api.client.get(f"{NETWORK}/stat/device")).json()["data"]
@@ -272,36 +260,6 @@ async def test_health(steady: Emulator, open_api: OpenApi) -> None:
     assert {"latency", "xput_up", "xput_down", "status"} <= set(www)
 
 
-async def test_event_log_is_gone_on_network_10_3(steady: Emulator, open_api: OpenApi) -> None:
-    api = await open_api(steady)
-    get = await api.client.get(f"{NETWORK}/stat/event")
-    post = await api.client.post(
-        f"{NETWORK}/stat/event",
-        json={"_sort": "-time", "within": 24, "_start": 0, "_limit": 3000},
-        headers={"X-CSRF-Token": api.csrf or ""},
-    )
-    for response in (get, post):
-        assert response.status_code == 404
-        assert response.json() == NOT_FOUND
-
-
-async def test_event_log_on_older_versions(make_emulator: MakeEmulator, open_api: OpenApi) -> None:
-    older = await make_emulator(scenario="steady", speed=3600.0, network_version="9.5.21")
-    frozen = await make_emulator(scenario="steady", speed=3600.0, network_version="10.1.68")
-    await asyncio.sleep(0.3)  # ~18 scenario minutes: a few dozen events are due
-    api = await open_api(older)
-    body = {"_sort": "-time", "within": 24, "_start": 0, "_limit": 5}
-    headers = {"X-CSRF-Token": api.csrf or ""}
-    served = (await api.client.post(f"{NETWORK}/stat/event", json=body, headers=headers)).json()
-    assert len(served["data"]) == 5
-    assert served["meta"]["count"] > 5
-    times = [event["time"] for event in served["data"]]
-    assert times == sorted(times, reverse=True)
-    frozen_api = await open_api(frozen)
-    answer = (await frozen_api.client.get(f"{NETWORK}/stat/event")).json()
-    assert answer == {"meta": {"rc": "ok"}, "data": []}
-
-
 async def test_unknown_paths_are_404(steady: Emulator, open_api: OpenApi) -> None:
     api = await open_api(steady)
     for path in (f"{NETWORK}/stat/nothing", "/proxy/network/api/nothing", "/proxy/network/x"):
@@ -344,3 +302,26 @@ async def test_plain_http_drops_the_secure_flag(
     response = await api.client.get("/proxy/network/api/self/sites")
     assert response.status_code == 200  # the cookie came back over plain HTTP
     assert "secure" not in response.headers["set-cookie"]
+
+
+async def test_configuration_and_known_clients(steady: Emulator, open_api: OpenApi) -> None:
+    api = await open_api(steady)
+    (admin,) = (await api.client.get("/proxy/network/api/self")).json()["data"]
+    assert admin["name"] == "admin"
+    known = (await api.client.get(f"{NETWORK}/rest/user")).json()["data"]
+    connected = (await api.client.get(f"{NETWORK}/stat/sta")).json()["data"]
+    assert len(known) == 25  # every client the site knows, connected or not
+    assert {c["mac"] for c in connected} < {c["mac"] for c in known}
+    assert all(k["first_seen"] <= k["last_seen"] for k in known)
+    everyone = (await api.client.get(f"{NETWORK}/stat/alluser")).json()["data"]
+    assert [c["mac"] for c in everyone] == [c["mac"] for c in known]
+    wlans = (await api.client.get(f"{NETWORK}/rest/wlanconf")).json()["data"]
+    assert {w["name"] for w in wlans} == {"HomeNet", "HomeNet-IoT", "HomeNet-Guest"}
+    assert all("x_passphrase" not in w and w["security"] == "wpapsk" for w in wlans)
+    networks = (await api.client.get(f"{NETWORK}/rest/networkconf")).json()["data"]
+    assert {(n["name"], n.get("vlan")) for n in networks} == {
+        ("Default", None), ("IoT", 20), ("Guest", 30)
+    }  # fmt: skip
+    for empty in ("rest/portforward", "rest/dpiapp", "rest/dpigroup", "rest/firewallrule"):
+        assert (await api.client.get(f"{NETWORK}/{empty}")).json() == {"meta": {"rc": "ok"},
+                                                                       "data": []}  # fmt: skip

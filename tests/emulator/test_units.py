@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from unifi_scanner.emulator import EmulatorConfig
-from unifi_scanner.emulator.auth import Account, JwtCodec, SessionManager, set_cookie_header
+from unifi_scanner.emulator.auth import Account, JwtCodec, SessionManager
 from unifi_scanner.emulator.clock import ScenarioClock
+from unifi_scanner.emulator.cookies import unifi_os_cookie
+from unifi_scanner.emulator.timeline import Ramp
 from unifi_scanner.emulator.versions import EventLog, features_for
 
 from .emulator_support import jwt_parts
@@ -59,8 +61,11 @@ def test_account_compares_both_fields() -> None:
 
 
 def test_cookie_flags_depend_on_tls() -> None:
-    assert set_cookie_header("t", secure=True) == "TOKEN=t; path=/; samesite=none; secure; httponly"
-    assert set_cookie_header("t", secure=False) == "TOKEN=t; path=/; httponly"
+    secure = unifi_os_cookie("t", name="TOKEN", secure=True)
+    assert secure == "TOKEN=t; path=/; samesite=none; secure; httponly"
+    assert unifi_os_cookie("t", name="TOKEN", secure=False) == "TOKEN=t; path=/; httponly"
+    partitioned = unifi_os_cookie("t", name="UOS_TOKEN", secure=True, partitioned=True)
+    assert partitioned == "UOS_TOKEN=t; path=/; samesite=none; secure; httponly; partitioned"
 
 
 def test_clock_end_at_now_places_the_end_at_the_end_of_playback() -> None:
@@ -109,7 +114,14 @@ def test_config_hides_the_password_and_validates() -> None:
     with pytest.raises(ValueError, match="version"):
         EmulatorConfig(network_version="ten")
     with pytest.raises(ValueError, match="flavour"):
-        EmulatorConfig(flavour="classic")
+        EmulatorConfig(flavour="cloud")
+    with pytest.raises(ValueError, match="API keys"):
+        EmulatorConfig(flavour="classic", api_keys=("k",))
+    with pytest.raises(ValueError, match="base32"):
+        EmulatorConfig(totp_secret="not base32!")
+    keyed = EmulatorConfig(api_keys=("secret-key",), totp_secret="JBSWY3DPEHPK3PXP")
+    assert "secret-key" not in repr(keyed)
+    assert "JBSWY3DPEHPK3PXP" not in repr(keyed)
 
 
 @pytest.mark.parametrize(
@@ -119,3 +131,17 @@ def test_config_hides_the_password_and_validates() -> None:
 )  # fmt: skip
 def test_event_log_depends_on_the_version(version: str, mode: EventLog) -> None:
     assert features_for(version).event_log is mode
+
+
+def test_ramps_interpolate_and_hold() -> None:
+    ramp = Ramp()
+    assert ramp.at(5_000) == 0.0
+    ramp.towards(1_000, 10.0, 1_000)  # 0 at t=1000, 10 at t=2000
+    assert ramp.at(500) == 0.0
+    assert ramp.at(1_500) == pytest.approx(5.0)
+    assert ramp.at(9_000) == 10.0
+    ramp.towards(3_000, 0.0, 2_000)  # hold 10 until 3000, back to 0 at 5000
+    assert ramp.at(2_500) == 10.0
+    assert ramp.at(4_000) == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="forward"):
+        ramp.towards(4_000, 1.0, 10)

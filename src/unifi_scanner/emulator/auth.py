@@ -1,4 +1,4 @@
-"""UniFi OS authentication: the local account, JWT session tokens and login accounting.
+"""Authentication state: the local account, sessions of both flavours and login accounting.
 
 A UniFi OS console answers a successful `POST /api/auth/login` with a `TOKEN` cookie holding an
 HS256 JWT whose payload is `{userId, csrfToken, jti, passwordRevision, iat, exp}`, and repeats
@@ -6,6 +6,13 @@ the `csrfToken` in an `X-CSRF-Token` header. Each authenticated API response re-
 cookie with a fresh `exp` but the same `jti` and `csrfToken` (a sliding session). Logging out
 invalidates the `jti`; the emulator therefore tracks live `jti`s and rejects tokens whose `jti`
 is gone even when their signature and expiry are fine.
+
+A classic controller keeps sessions server-side behind an opaque 32-character `unifises`
+cookie (plus a `csrf_token` cookie); each authenticated request pushes the idle expiry back.
+
+Either way a session ends `lifetime` seconds after its last renewal. `reap()` reports the
+sessions that ended so that their event sockets can be closed (1008), as a controller does
+when the session behind a socket is no longer valid.
 
 JWTs are implemented with `hmac` and `base64` only: the emulator needs exactly one algorithm and
 a dependency would add nothing but surface.
@@ -26,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 _HEADER = {"alg": "HS256", "typ": "JWT"}
-COOKIE_NAME = "TOKEN"
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class Account:
     password: str = field(repr=False)
     user_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     password_revision: int = 1
+    totp_secret: str | None = field(default=None, repr=False)
+    """Base32 secret when the account logs in with a second factor."""
 
     def matches(self, username: str, password: str) -> bool:
         """Compare credentials in constant time (both fields always compared)."""
@@ -47,19 +55,25 @@ class Account:
 
 @dataclass(frozen=True)
 class Session:
-    """A logged-in session; lives as long as its `jti` is not revoked."""
+    """A logged-in session; lives until revoked or `lifetime` after its last renewal.
+
+    `jti` identifies it: the JWT id on UniFi OS, the `unifises` value on a classic controller,
+    `api-key:<n>` for requests authenticated by an API key (which never expire).
+    """
 
     jti: str
     user_id: str
     csrf_token: str
     password_revision: int
+    kind: str = "jwt"  # "jwt", "classic" or "api-key"
 
 
 class LoginAttempts(TypedDict):
-    """How many `POST /api/auth/login` requests the emulator has answered, by outcome.
+    """How many login requests the emulator has answered, by outcome.
 
-    `failure` counts wrong credentials and malformed bodies alike: both are attempts a client
-    should not repeat in a loop.
+    `failure` counts wrong credentials, wrong second-factor codes, malformed bodies and logins
+    refused by the rate limit alike: all are attempts a client should not repeat in a loop.
+    A request for a second factor (499 / `api.err.Ubic2faTokenRequired`) counts as neither.
     """
 
     success: int
@@ -112,7 +126,7 @@ class JwtCodec:
 
 
 class SessionManager:
-    """Issues, verifies, refreshes and revokes session tokens."""
+    """Issues, verifies, renews, expires and revokes sessions of both flavours."""
 
     def __init__(
         self,
@@ -125,9 +139,10 @@ class SessionManager:
         self._codec = JwtCodec(secret or secrets.token_bytes(32))
         self._clock = clock  # wall clock: JWT iat/exp are real epoch seconds
         self._live: dict[str, Session] = {}
+        self._expires: dict[str, float] = {}  # jti → end of the session (epoch s)
 
     def issue(self, account: Account) -> tuple[Session, str]:
-        """Start a session for `account`; return it with its first token."""
+        """Start a UniFi OS session for `account`; return it with its first token."""
         session = Session(
             jti=str(uuid.uuid4()),
             user_id=account.user_id,
@@ -137,9 +152,27 @@ class SessionManager:
         self._live[session.jti] = session
         return session, self.token_for(session)
 
+    def issue_classic(self, account: Account) -> Session:
+        """Start a classic session: `jti` is the `unifises` cookie, `csrf_token` its partner."""
+        session = Session(
+            jti=secrets.token_hex(16),
+            user_id=account.user_id,
+            csrf_token=secrets.token_hex(16),
+            password_revision=account.password_revision,
+            kind="classic",
+        )
+        self._live[session.jti] = session
+        self._expires[session.jti] = self._clock() + self._lifetime_s
+        return session
+
     def token_for(self, session: Session) -> str:
-        """Return a fresh token for `session`: new `iat`/`exp`, same `jti` and `csrfToken`."""
+        """Return a fresh token for `session`: new `iat`/`exp`, same `jti` and `csrfToken`.
+
+        The session now ends at the new `exp` (a sliding session).
+        """
         issued_at = int(self._clock())
+        expires = issued_at + int(self._lifetime_s)
+        self._expires[session.jti] = max(expires, self._expires.get(session.jti, 0))
         return self._codec.encode(
             {
                 "userId": session.user_id,
@@ -147,12 +180,18 @@ class SessionManager:
                 "jti": session.jti,
                 "passwordRevision": session.password_revision,
                 "iat": issued_at,
-                "exp": issued_at + int(self._lifetime_s),
+                "exp": expires,
             }
         )
 
+    def _alive(self, jti: str) -> Session | None:
+        session = self._live.get(jti)
+        if session is None or self._expires.get(jti, 0) <= self._clock():
+            return None
+        return session
+
     def verify(self, token: str | None) -> Session | None:
-        """Return the live session behind `token`, or None (bad, expired or logged out)."""
+        """Return the live session behind a JWT, or None (bad, expired or logged out)."""
         if not token:
             return None
         payload = self._codec.decode(token)
@@ -162,25 +201,40 @@ class SessionManager:
         if not isinstance(expires, int) or expires <= self._clock():
             return None
         jti = payload.get("jti")
-        session = self._live.get(jti) if isinstance(jti, str) else None
+        session = self._alive(jti) if isinstance(jti, str) else None
         if session is None or payload.get("csrfToken") != session.csrf_token:
             return None
         return session
 
+    def verify_classic(self, cookie: str | None) -> Session | None:
+        """Return the live classic session behind a `unifises` value and renew it, or None."""
+        session = self._alive(cookie) if cookie else None
+        if session is None or session.kind != "classic":
+            return None
+        self._expires[session.jti] = self._clock() + self._lifetime_s
+        return session
+
     def revoke(self, jti: str) -> bool:
         """End the session `jti`; return whether it was live."""
+        self._expires.pop(jti, None)
         return self._live.pop(jti, None) is not None
 
+    def expire_all(self) -> list[str]:
+        """End every session (the `expire-sessions` fault, a restart); return their `jti`s."""
+        ended = list(self._live)
+        self._live.clear()
+        self._expires.clear()
+        return ended
 
-def set_cookie_header(token: str, *, secure: bool) -> str:
-    """The `Set-Cookie` value UniFi OS sends for a session token (same flag order and case)."""
-    flags = "path=/; samesite=none; secure; httponly" if secure else "path=/; httponly"
-    # Without TLS a client would refuse to send a `secure` cookie, and browsers reject
-    # `samesite=none` without `secure`; plain-HTTP mode therefore drops both.
-    return f"{COOKIE_NAME}={token}; {flags}"
+    def reap(self) -> list[str]:
+        """Forget sessions whose time is up; return their `jti`s."""
+        now = self._clock()
+        ended = [jti for jti in self._live if self._expires.get(jti, 0) <= now]
+        for jti in ended:
+            self.revoke(jti)
+        return ended
 
-
-def clear_cookie_header(*, secure: bool) -> str:
-    """The `Set-Cookie` value that removes the session cookie on logout."""
-    expired = "expires=Thu, 01 Jan 1970 00:00:00 GMT; max-age=0"
-    return f"{COOKIE_NAME}=; {expired}; " + set_cookie_header("", secure=secure).split("; ", 1)[1]
+    @property
+    def live(self) -> int:
+        """Number of sessions not yet ended (some may be past their time until `reap`)."""
+        return len(self._live)

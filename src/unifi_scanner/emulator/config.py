@@ -5,15 +5,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from unifi_scanner.emulator.faults import ScheduledFault
 from unifi_scanner.emulator.scenarios import SCENARIOS
+from unifi_scanner.emulator.totp import decode_secret
+from unifi_scanner.emulator.variants import Variants
 from unifi_scanner.emulator.versions import parse_version
 
 DEFAULT_PASSWORD = "emulator-password"  # noqa: S105 - public default of a fake console
 """Password of the emulated console's admin when none is given (it guards nothing real)."""
 
-FLAVOURS = ("unifi-os",)
-"""Controller flavours the emulator can present. A classic flavour (`/api/login`, `unifises`
-cookies, `/wss/s/{site}/events` without the `/proxy/network` prefix) is the next one to add."""
+FLAVOURS = ("unifi-os", "classic")
+"""Controller flavours: a UniFi OS console (`/api/auth/login`, `TOKEN` JWT, Network behind
+`/proxy/network`) or a classic self-hosted Network application (`/api/login`, `unifises` and
+`csrf_token` cookies, no prefix)."""
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,8 @@ class EmulatorConfig:
     """Everything that shapes one emulator instance.
 
     Times are in seconds. `speed` is scenario seconds per wall second; `duration` overrides the
-    scenario's own length (the timeline is cut there).
+    scenario's own length (the timeline is cut there). Secrets (`password`, `api_keys`,
+    `totp_secret`) never appear in `repr`.
     """
 
     scenario: str = "demo"
@@ -44,6 +49,24 @@ class EmulatorConfig:
     """Scenario seconds between two `sta:sync` / `device:sync` pushes."""
     duration: float | None = None
     flavour: str = "unifi-os"
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    """Keys accepted in `X-API-Key` (UniFi OS only; classic controllers have none)."""
+    totp_secret: str | None = field(default=None, repr=False)
+    """Base32 TOTP secret: when set, logins need a second factor (RFC 6238, 30 s, 6 digits)."""
+    login_failure_limit: int | None = 5
+    """Failed logins per peer within `login_window` before logins answer 429 (None: no limit)."""
+    login_success_limit: int | None = 20
+    """Successful logins per peer within `login_window` before 429 (None: no limit)."""
+    login_window: float = 300.0
+    """Wall seconds over which the login limits count."""
+    websocket_compression: bool = True
+    """Negotiate permessage-deflate when the client offers it."""
+    device_update_interval: float | None = 30.0
+    """Scenario seconds between rounds of `device:update` frames (None: never)."""
+    faults: tuple[ScheduledFault, ...] = ()
+    """Faults to inject at scenario offsets, on top of the scenario's own."""
+    variants: Variants = field(default_factory=Variants)
+    """Choices for unconfirmed behaviours (`variants.py`)."""
 
     def __post_init__(self) -> None:
         if self.scenario not in SCENARIOS:
@@ -52,7 +75,7 @@ class EmulatorConfig:
         if self.flavour not in FLAVOURS:
             raise ValueError(f"unsupported flavour {self.flavour!r} (supported: {FLAVOURS})")
         parse_version(self.network_version)
-        for name in ("speed", "session_lifetime", "push_interval", "sync_interval"):
+        for name in ("speed", "session_lifetime", "push_interval", "sync_interval", "login_window"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -62,3 +85,19 @@ class EmulatorConfig:
             raise ValueError(f"port must be within 0..65535, got {self.port}")
         if not self.username:
             raise ValueError("username must not be empty")
+        interval = self.device_update_interval
+        if interval is not None and not (math.isfinite(interval) and interval > 0):
+            raise ValueError(f"device_update_interval must be a positive number, got {interval!r}")
+        for name in ("login_failure_limit", "login_success_limit"):
+            limit = getattr(self, name)
+            if limit is not None and limit < 1:
+                raise ValueError(f"{name} must be at least 1 (or None), got {limit!r}")
+        if self.api_keys and self.flavour == "classic":
+            raise ValueError("api_keys: self-hosted classic controllers have no API keys")
+        if any(not key for key in self.api_keys):
+            raise ValueError("api_keys must not contain empty keys")
+        if self.totp_secret is not None:
+            decode_secret(self.totp_secret)  # raises ValueError with a one-line reason
+        for scheduled in self.faults:
+            if not (math.isfinite(scheduled.at_s) and scheduled.at_s >= 0):
+                raise ValueError(f"fault times must be ≥ 0 seconds, got {scheduled.at_s!r}")

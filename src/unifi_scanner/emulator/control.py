@@ -1,31 +1,39 @@
 """Test-only control endpoints under `/__emulator__/` (no UniFi counterpart).
 
 - `GET /__emulator__/sent`: every event pushed over an event WebSocket, once each, in order.
-- `POST /__emulator__/faults` `{"fault": "<name>"}`: inject a fault. Answers only loopback
-  peers, so an emulator bound to a LAN address cannot be disrupted from elsewhere.
+- `GET /__emulator__/served`: every event handed out over REST (`stat/event`,
+  `stat/ips/event`, alarms, the v2 system log), once per id and source, with the id it was
+  served under (system-log and alarm ids are not the event's `_id`).
+- `GET /__emulator__/faults`: the fault catalogue, the HTTP faults in force, the scheduled
+  faults still to come and every fault injected so far.
+- `POST /__emulator__/faults` `{"fault": "<name>", **params}`: inject a fault now; answers
+  `{"fault": name, **params, **result}` or 400 with a one-line reason.
 
-Faults are a dispatch table (`name → coroutine returning a JSON summary`) so that adding one
-(silent sockets, 429 on login, slow responses, …) is one entry in `Emulator._faults`.
+The fault endpoints answer only loopback peers, so an emulator bound to a LAN address cannot be
+disrupted from elsewhere. HTTP faults (restart, slow responses, 5xx) never apply here.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import orjson
 from aiohttp import web
 
+from unifi_scanner.emulator.faults import FaultSpec
+from unifi_scanner.emulator.responses import json_response
 from unifi_scanner.emulator.websocket import SentRecord
 
-Fault = Callable[[], Awaitable[dict[str, Any]]]
-
 SENT_PATH = "/__emulator__/sent"
+SERVED_PATH = "/__emulator__/served"
 FAULTS_PATH = "/__emulator__/faults"
 
+Inject = Callable[[FaultSpec, web.Request | None], Awaitable[dict[str, Any]]]
 
-def _is_loopback(remote: str | None) -> bool:
+
+def is_loopback(remote: str | None) -> bool:
+    """Whether `remote` (a peer address) is a loopback address."""
     if remote is None:
         return False
     try:
@@ -37,27 +45,46 @@ def _is_loopback(remote: str | None) -> bool:
     return address.is_loopback
 
 
-def add_control_routes(
-    app: web.Application, *, sent: Callable[[], list[SentRecord]], faults: Mapping[str, Fault]
-) -> None:
-    """Register the control endpoints on `app`."""
+def _refused() -> web.Response:
+    return web.Response(status=403, text="faults can only be injected from loopback\n")
+
+
+def control_routes(
+    *,
+    sent: Callable[[], list[SentRecord]],
+    served: Callable[[], list[dict[str, Any]]],
+    inject: Inject,
+    status: Callable[[], dict[str, Any]],
+) -> list[web.RouteDef]:
+    """The control routes."""
 
     async def get_sent(request: web.Request) -> web.Response:
-        return web.json_response({"sent": sent()}, dumps=lambda o: orjson.dumps(o).decode())
+        return json_response({"sent": sent()})
+
+    async def get_served(request: web.Request) -> web.Response:
+        return json_response({"served": served()})
+
+    async def get_faults(request: web.Request) -> web.Response:
+        if not is_loopback(request.remote):
+            return _refused()
+        return json_response(status())
 
     async def post_fault(request: web.Request) -> web.Response:
-        if not _is_loopback(request.remote):
-            return web.Response(status=403, text="faults can only be injected from loopback\n")
+        if not is_loopback(request.remote):
+            return _refused()
         try:
             body = await request.json()
         except ValueError:
             return web.Response(status=400, text='body must be JSON like {"fault": "…"}\n')
-        name = body.get("fault") if isinstance(body, dict) else None
-        fault = faults.get(name) if isinstance(name, str) else None
-        if fault is None:
-            known = ", ".join(sorted(faults))
-            return web.Response(status=400, text=f"unknown fault {name!r} (known: {known})\n")
-        return web.json_response({"fault": name, **(await fault())})
+        try:
+            spec = FaultSpec.from_json(body)
+        except ValueError as exc:
+            return web.Response(status=400, text=f"{exc}\n")
+        return json_response(await inject(spec, request))
 
-    app.router.add_get(SENT_PATH, get_sent)
-    app.router.add_post(FAULTS_PATH, post_fault)
+    return [
+        web.get(SENT_PATH, get_sent),
+        web.get(SERVED_PATH, get_served),
+        web.get(FAULTS_PATH, get_faults),
+        web.post(FAULTS_PATH, post_fault),
+    ]

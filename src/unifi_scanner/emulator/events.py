@@ -1,8 +1,10 @@
 """Event documents as UniFi Network writes them (protocol reference §3).
 
 Each builder returns an `EventDraft`: the event-specific fields in the controller's order plus
-`key`, `subsystem`, `msg` and `is_negative`. The fields that depend on when the scenario is
-played (`_id`, `time`, `datetime`, and IPS `timestamp`) are added by `Timeline.render`.
+`key`, `subsystem`, `msg` and `is_negative`. This module holds the client events and the shared
+formatting; device events live in `device_events.py`, IPS alerts in `threats.py`. The fields
+that depend on when the scenario is played (`_id`, `time`, `datetime`, and IPS `timestamp`)
+are added by `Timeline.render`.
 
 Wire conventions reproduced here on purpose, because clients trip over them:
 channels are strings in events (`"36"`), radios are `ng`/`na`/`6e`, disconnects carry
@@ -17,14 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unifi_scanner.emulator.inventory import Client, Device
-
-_DEVICE_WORDS = {
-    # device type → (key infix, field prefix, word used in msg, subsystem)
-    "uap": ("AP", "ap", "AP", "wlan"),
-    "usw": ("SW", "sw", "Switch", "lan"),
-    "udm": ("DM", "dm", "Gateway", "lan"),
-    "ugw": ("GW", "gw", "Gateway", "lan"),
-}
 
 
 @dataclass(frozen=True)
@@ -193,126 +187,4 @@ def wired_disconnected(client: Client, duration_s: int, byte_count: int) -> Even
         fields=fields,
         msg=f'{word}[{client.mac}] disconnected from "{client.network}" '
         f"({format_duration(duration_s)} connected, {format_bytes(byte_count)} bytes)",
-    )
-
-
-def _device_fields(device: Device) -> tuple[str, str, dict[str, Any], str]:
-    infix, prefix, word, subsystem = _DEVICE_WORDS[device.type]
-    fields = {
-        prefix: device.mac,
-        f"{prefix}_name": device.name,
-        f"{prefix}_model": device.model,
-        f"{prefix}_displayName": device.name or device.model_name,
-    }
-    return infix, f"{word}[{device.mac}]", fields, subsystem
-
-
-def device_lost_contact(device: Device) -> EventDraft:
-    """EVT_AP_Lost_Contact (EVT_SW_…, EVT_DM_… for other device types)."""
-    infix, subject, fields, subsystem = _device_fields(device)
-    return EventDraft(
-        key=f"EVT_{infix}_Lost_Contact",
-        subsystem=subsystem,
-        fields=fields,
-        msg=f"{subject} was disconnected",
-        is_negative=True,
-    )
-
-
-def device_connected(device: Device) -> EventDraft:
-    """EVT_AP_Connected (EVT_SW_…, EVT_DM_… for other device types)."""
-    infix, subject, fields, subsystem = _device_fields(device)
-    return EventDraft(
-        key=f"EVT_{infix}_Connected",
-        subsystem=subsystem,
-        fields=fields,
-        msg=f"{subject} was connected",
-    )
-
-
-def radar_detected(ap: Device, channel: int) -> EventDraft:
-    """EVT_AP_RadarDetected: DFS radar seen on the AP's 5 GHz channel."""
-    _, subject, fields, _ = _device_fields(ap)
-    freq = frequency_mhz(channel, "na")
-    fields |= {"radar_channel": str(channel), "freq": str(freq)}
-    return EventDraft(
-        key="EVT_AP_RadarDetected",
-        subsystem="wlan",
-        fields=fields,
-        msg=f"{subject} detected radar on channel {channel} ({freq} MHz)",
-        is_negative=True,
-    )
-
-
-def channel_changed(ap: Device, radio: str, channel_from: int, channel_to: int) -> EventDraft:
-    """EVT_AP_ChannelChanged."""
-    _, subject, fields, _ = _device_fields(ap)
-    fields |= {"radio": radio, "channel_from": str(channel_from), "channel_to": str(channel_to)}
-    return EventDraft(
-        key="EVT_AP_ChannelChanged",
-        subsystem="wlan",
-        fields=fields,
-        msg=f'{subject} changed the channel from "{channel_from}" to "{channel_to}"',
-    )
-
-
-@dataclass(frozen=True)
-class IpsHit:
-    """What an IDS/IPS alert is about (one Suricata match)."""
-
-    signature: str
-    signature_id: int
-    revision: int
-    category: str
-    severity: int  # 1 (high) … 3 (low), Suricata style
-    catname: str
-    action: str  # "blocked" (IPS) or "alert" (IDS only)
-    proto: str
-    app_proto: str
-    src_ip: str
-    src_port: int
-    dest_ip: str
-    dest_port: int
-    src_country: str
-    src_geo: dict[str, Any]
-    flow_id: int
-
-
-def ips_alert(hit: IpsHit, gateway: Device, wan_interface: str) -> EventDraft:
-    """EVT_IPS_IpsAlert as raised by the gateway's threat management."""
-    fields: dict[str, Any] = {
-        "timestamp": 0,  # epoch seconds, filled at render time
-        "flow_id": hit.flow_id,
-        "in_iface": wan_interface,
-        "event_type": "alert",
-        "src_ip": hit.src_ip,
-        "src_port": hit.src_port,
-        "dest_ip": hit.dest_ip,
-        "dest_port": hit.dest_port,
-        "proto": hit.proto,
-        "app_proto": hit.app_proto,
-        "host": gateway.mac,
-        "usgip": hit.dest_ip,
-        "srcipCountry": hit.src_country,
-        "srcipGeo": hit.src_geo,
-        "dstipCountry": False,
-        "dstipGeo": [],
-        "catname": hit.catname,
-        "inner_alert_action": hit.action,
-        "inner_alert_gid": 1,
-        "inner_alert_signature_id": hit.signature_id,
-        "inner_alert_rev": hit.revision,
-        "inner_alert_signature": hit.signature,
-        "inner_alert_category": hit.category,
-        "inner_alert_severity": hit.severity,
-    }
-    return EventDraft(
-        key="EVT_IPS_IpsAlert",
-        subsystem="www",
-        fields=fields,
-        msg=f"IPS Alert {hit.severity}: {hit.category}. Signature {hit.signature}. "
-        f"From: {hit.src_ip}:{hit.src_port}, to: {hit.dest_ip}:{hit.dest_port}, "
-        f"protocol: {hit.proto}",
-        is_negative=True,
-        seconds_fields=("timestamp",),
     )

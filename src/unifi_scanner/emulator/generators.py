@@ -1,10 +1,10 @@
-"""Reusable behaviour for scenarios: everyday client routines and incidents.
+"""Reusable behaviour for scenarios: everyday client routines and steady load.
 
 Routines give each client a day that looks like its kind of device (phones wander between APs
 and leave for work, IoT plugs drop and rejoin every few hours, the desktop is wired and on only
-during office hours). Incidents are the situations the scanner must explain: a roam storm, an
-AP losing contact, DFS radar, IPS alerts. Everything here only *schedules* actions on a
-`Simulation`; the simulation decides at run time whether each still makes sense.
+during office hours). Incidents (roam storms, outages, radar, …) live in `incidents.py`.
+Everything here only *schedules* actions on a `Simulation`; the simulation decides at run time
+whether each still makes sense.
 
 Offsets are milliseconds from the scenario start; the constants below keep scenario modules
 readable (`19 * HOUR + 20 * MINUTE`).
@@ -16,7 +16,6 @@ from collections.abc import Callable
 from functools import partial
 
 from unifi_scanner.emulator.simulation import Simulation
-from unifi_scanner.emulator.threats import Attacker, Signature, make_hit
 
 SECOND = 1_000
 MINUTE = 60 * SECOND
@@ -148,6 +147,23 @@ def guest_visit(sim: Simulation, client: str) -> None:
     session(sim, client, (arrive, leave), gap=(25 * MINUTE, 60 * MINUTE))
 
 
+def office_laptop(sim: Simulation, client: str) -> None:
+    """Arrives in the morning, leaves for lunch, comes back, goes home; roams to meetings."""
+    arrive = _around(sim, int(8.75 * HOUR), 40 * MINUTE)
+    lunch = _around(sim, int(12.3 * HOUR), 20 * MINUTE)
+    back = lunch + sim.rng.randint(30 * MINUTE, 60 * MINUTE)
+    leave = _around(sim, int(17.5 * HOUR), 45 * MINUTE)
+    session(sim, client, (arrive, lunch), gap=(25 * MINUTE, 90 * MINUTE))
+    session(sim, client, (back, leave), gap=(25 * MINUTE, 90 * MINUTE))
+
+
+def office_phone(sim: Simulation, client: str) -> None:
+    """In the office for the working day, moving around more than a laptop does."""
+    arrive = _around(sim, int(8.6 * HOUR), 40 * MINUTE)
+    leave = _around(sim, int(17.6 * HOUR), 50 * MINUTE)
+    session(sim, client, (arrive, leave), gap=(15 * MINUTE, 50 * MINUTE))
+
+
 ROUTINES: dict[str, Callable[[Simulation, str], None]] = {
     "commuter-phone": commuter_phone,
     "home-phone": home_phone,
@@ -158,6 +174,8 @@ ROUTINES: dict[str, Callable[[Simulation, str], None]] = {
     "wired-always-on": wired_always_on,
     "wired-workday": wired_workday,
     "guest": guest_visit,
+    "office-laptop": office_laptop,
+    "office-phone": office_phone,
 }
 """Routine per `Client.profile`."""
 
@@ -166,101 +184,6 @@ def everyday_life(sim: Simulation) -> None:
     """Give every client of the inventory the routine its profile names."""
     for client in sim.inventory.clients:
         ROUTINES[client.profile](sim, client.handle)
-
-
-# -- incidents --------------------------------------------------------------------------------
-
-
-def roam_storm(
-    sim: Simulation, client: str, aps: tuple[str, str], *, at: int, roams: int, within: int
-) -> None:
-    """`client` ping-pongs between two APs `roams` times within `within` ms from `at`.
-
-    The client is reserved for the storm, so its routine cannot interleave with it.
-    """
-    first, second = aps
-
-    def begin() -> None:
-        sim.hold(client, at + within + MINUTE)
-        placement = sim.placement(client)
-        if placement is None:
-            sim.connect(client, ap=first, override_hold=True)
-        elif placement.ap not in aps:
-            sim.roam(client, to=first, override_hold=True)
-
-    def bounce() -> None:
-        placement = sim.placement(client)
-        target = second if placement is not None and placement.ap == first else first
-        sim.roam(client, to=target, override_hold=True)
-
-    sim.at(at - 30 * SECOND, begin)
-    step = within // roams
-    for index in range(roams):
-        sim.at(at + index * step + sim.rng.randint(0, step // 3), bounce)
-
-
-def ap_outage(sim: Simulation, ap: str, *, at: int, down_for: int) -> None:
-    """`ap` loses contact at `at` and comes back `down_for` ms later.
-
-    Its clients time out over the next 5–90 s (the controller learns of each one separately).
-    Clients that can reach another AP rejoin there within a couple of minutes; the others
-    rejoin the AP once it is back.
-    """
-    back = at + down_for
-
-    def fail() -> None:
-        victims = [client.handle for client in sim.clients_on(ap)]
-        for handle in victims:
-            sim.hold(handle, back + 5 * MINUTE)
-        sim.device_down(ap)
-        for handle in victims:
-            gone = sim.now + sim.rng.randint(5 * SECOND, 90 * SECOND)
-            sim.at(gone, partial(_rejoin_elsewhere, sim, handle, ap, back))
-
-    sim.at(at, fail)
-    sim.at(back, partial(sim.device_up, ap))
-
-
-def _rejoin_elsewhere(sim: Simulation, client: str, dead_ap: str, back: int) -> None:
-    sim.disconnect(client, override_hold=True)
-    others = [ap for ap in sim.inventory.client(client).aps if ap != dead_ap]
-    if others:
-        rejoin = sim.now + sim.rng.randint(20 * SECOND, 2 * MINUTE)
-        sim.at(rejoin, partial(sim.connect, client, override_hold=True))
-    else:
-        rejoin = back + sim.rng.randint(30 * SECOND, 3 * MINUTE)
-        sim.at(rejoin, partial(sim.connect, client, ap=dead_ap, override_hold=True))
-
-
-def radar_hit(sim: Simulation, ap: str, *, at: int, new_channel: int) -> None:
-    """`ap` detects radar on its DFS channel and moves to `new_channel` within a minute."""
-    sim.at(at, partial(sim.radar, ap))
-    sim.at(
-        at + sim.rng.randint(5 * SECOND, 50 * SECOND),
-        partial(sim.change_channel, ap, "na", new_channel),
-    )
-
-
-def ips_alerts(
-    sim: Simulation,
-    site: str,
-    *,
-    at: int,
-    signature: Signature,
-    attacker: Attacker,
-    count: int = 1,
-    spread: int = 0,
-    action: str = "blocked",
-) -> None:
-    """`count` alerts of `signature` from one address of `attacker` within `spread` ms."""
-    gateway = sim.inventory.gateway(site)
-    if gateway is None or gateway.wan_ip is None:
-        raise ValueError(f"site {site!r} has no gateway with a WAN address")
-    source = attacker.address(sim.rng)
-    for index in range(count):
-        offset = at + (index * spread // max(count - 1, 1)) + sim.rng.randint(0, 3 * SECOND)
-        hit = make_hit(sim.rng, signature, source, attacker, gateway.wan_ip, action=action)
-        sim.at(offset, partial(sim.ips_alert, site, hit))
 
 
 # -- steady load ------------------------------------------------------------------------------
@@ -286,3 +209,36 @@ def steady_churn(sim: Simulation, *, every: int) -> None:
             sim.at(sim.now + every, tick)
 
     sim.at(every, tick)
+
+
+def restless(sim: Simulation, *, mean_gap: int, present_share: float) -> None:
+    """Every client acts on its own, on average every `mean_gap` ms (exponential gaps).
+
+    About `present_share` of the clients are connected at the start. Each action connects an
+    absent client, or moves a connected one (roam, band change) or lets it leave. Every action
+    schedules the next one only when it runs, so a shorter simulation yields exactly the
+    prefix of a longer one (`Scenario.prefix_stable`). Event rate ≈ clients / `mean_gap`.
+    """
+    for client in sim.inventory.clients:
+        if sim.rng.random() < present_share:
+            present_from_start(sim, client.handle)
+    for client in sim.inventory.clients:
+        sim.at(
+            int(sim.rng.expovariate(1 / mean_gap)), partial(_restless, sim, client.handle, mean_gap)
+        )
+
+
+def _restless(sim: Simulation, client: str, mean_gap: int) -> None:
+    placement = sim.placement(client)
+    roll = sim.rng.random()
+    if placement is None:
+        sim.connect(client)
+    elif placement.ap is not None and roll < 0.72:
+        if not sim.roam(client):
+            sim.roam_radio(client)
+    elif placement.ap is not None and roll < 0.82:
+        sim.roam_radio(client)
+    else:
+        sim.disconnect(client)
+    gap = max(SECOND, int(sim.rng.expovariate(1 / mean_gap)))
+    sim.at(sim.now + gap, partial(_restless, sim, client, mean_gap))

@@ -101,6 +101,9 @@ class Device:
     mem_base: float = 30.0  # typical memory use (%)
     wan_ip: str | None = None  # gateways: public address
     wan_interface: str | None = None  # gateways: WAN port interface, e.g. "eth8"
+    wan2_ip: str | None = None  # gateways with a backup uplink: its public address
+    wan2_interface: str | None = None  # … and its interface, e.g. "eth9"
+    overheat_at: int = 80  # °C at which the device reports overheating
 
     @property
     def serial(self) -> str:
@@ -134,6 +137,7 @@ class Client:
     guest: bool = False
     radio_proto: str = "ax"
     throughput_bps: int = 20_000  # average bytes per second while connected
+    poe_w: float | None = None  # wired clients powered by their switch port (cameras, phones)
 
     @property
     def wired(self) -> bool:
@@ -163,10 +167,33 @@ class Inventory:
         self._clients = {client.handle: client for client in self.clients}
         self._wlans = {(wlan.site, wlan.ssid): wlan for wlan in self.wlans}
         self._networks = {(net.site, net.name): net for net in self.networks}
+        # Per-site lists and cabling are asked for on every snapshot: build them once.
+        self._devices_of = {
+            site.name: [d for d in self.devices if d.site == site.name] for site in self.sites
+        }
+        self._clients_of = {
+            site.name: [c for c in self.clients if c.site == site.name] for site in self.sites
+        }
+        self._cabling: dict[str, dict[int, Device | Client]] = {}
+        for device in self.devices:
+            if device.uplink is not None:
+                self._cabling.setdefault(device.uplink.device, {})[device.uplink.port] = device
+        for client in self.clients:
+            if client.link is not None:
+                self._cabling.setdefault(client.link.device, {})[client.link.port] = client
         self._validate()
 
     def _validate(self) -> None:
         """Fail fast on dangling handles: a scenario typo should not surface mid-playback."""
+        for kind, items in (("device", self.devices), ("client", self.clients)):
+            handles = [item.handle for item in items]
+            if len(set(handles)) != len(handles):
+                raise ValueError(f"duplicate {kind} handles")
+        for handle, site in [(d.handle, d.site) for d in self.devices] + [
+            (c.handle, c.site) for c in self.clients
+        ]:
+            if site not in self._sites:
+                raise ValueError(f"{handle!r} is on unknown site {site!r}")
         for device in self.devices:
             if device.uplink is not None:
                 self.device(device.uplink.device)
@@ -202,12 +229,12 @@ class Inventory:
         return self._networks[(site, name)]
 
     def devices_of(self, site: str) -> list[Device]:
-        """Devices adopted on `site`, in inventory order."""
-        return [device for device in self.devices if device.site == site]
+        """Devices adopted on `site`, in inventory order (shared: do not mutate)."""
+        return self._devices_of.get(site, [])
 
     def clients_of(self, site: str) -> list[Client]:
-        """Clients known on `site`, in inventory order."""
-        return [client for client in self.clients if client.site == site]
+        """Clients known on `site`, in inventory order (shared: do not mutate)."""
+        return self._clients_of.get(site, [])
 
     def gateway(self, site: str) -> Device | None:
         """The site's gateway (the first device that routes), if it has one."""
@@ -218,14 +245,7 @@ class Inventory:
 
     def cabled_to(self, handle: str) -> dict[int, Device | Client]:
         """What is plugged into each port of device `handle` (uplinks and wired clients)."""
-        result: dict[int, Device | Client] = {}
-        for device in self.devices:
-            if device.uplink is not None and device.uplink.device == handle:
-                result[device.uplink.port] = device
-        for client in self.clients:
-            if client.link is not None and client.link.device == handle:
-                result[client.link.port] = client
-        return result
+        return self._cabling.get(handle, {})
 
 
 def random_mac(rng: random.Random, oui: str | None = None) -> str:

@@ -2,11 +2,12 @@
 
 Scenario code schedules actions ("Bob's phone roams at 19:20", "the garage AP dies at 14:05");
 `run()` executes them in time order against the current network state. The primitives
-(`connect`, `roam`, `device_down`, …) check that state before acting and return False when an
-action no longer makes sense (a client that already left cannot disconnect again, nobody can
-roam to an AP that is down). Background behaviour and incidents can therefore be declared
-independently and still produce a timeline in which every event agrees with the state before
-it, and `StateHistory` agrees with every event.
+(`connect`, `roam` here; `device_down`, `finish_upgrade`, … in `device_primitives`) check
+that state before acting and return False when an action no longer makes sense (a client
+that already left cannot disconnect again, nobody can roam to an AP that is down).
+Background behaviour and incidents can therefore be declared independently and still produce
+a timeline in which every event agrees with the state before it, and `StateHistory` agrees
+with every event.
 
 Determinism: all randomness comes from the one `random.Random` passed in, consumed in a fixed
 order (scheduling order, then execution order). Ties in time run in scheduling order.
@@ -20,7 +21,8 @@ import random
 from collections.abc import Callable
 
 from unifi_scanner.emulator import events
-from unifi_scanner.emulator.events import EventDraft, IpsHit
+from unifi_scanner.emulator.device_primitives import DevicePrimitives
+from unifi_scanner.emulator.events import EventDraft
 from unifi_scanner.emulator.inventory import Client, Inventory
 from unifi_scanner.emulator.timeline import (
     DeviceStatus,
@@ -38,8 +40,11 @@ _AWAY_SIGNAL = -63  # dBm at the next AP in range, a few dB less for each one af
 _LOW_BAND_GAIN = 4  # 2.4 GHz carries further than 5 GHz
 
 
-class Simulation:
-    """Schedules actions, applies them to the network state and records events."""
+class Simulation(DevicePrimitives):
+    """Schedules actions, applies them to the network state and records events.
+
+    Client primitives are defined here, device primitives in `DevicePrimitives`.
+    """
 
     def __init__(
         self,
@@ -98,14 +103,6 @@ class Simulation:
     def placement(self, client: str) -> Placement | None:
         """Where `client` is now, or None when disconnected."""
         return self._placements.get(client)
-
-    def is_up(self, device: str) -> bool:
-        """Whether `device` is reachable now."""
-        return self.history.devices[device].at(self.now).up
-
-    def channel(self, ap: str, radio: str) -> int:
-        """The current channel of `ap`'s radio `radio`."""
-        return self.history.channels[(ap, radio)].at(self.now)
 
     def clients_on(self, ap: str) -> list[Client]:
         """Wireless clients currently associated with `ap`."""
@@ -256,50 +253,6 @@ class Simulation:
         self._set(client, moved)
         draft = events.wireless_roamed_radio(info, ap_device, placement.ssid or "", source, target)
         self.emit(info.site, draft)
-        return True
-
-    def device_down(self, device: str) -> bool:
-        """The controller loses contact with `device`."""
-        if not self.is_up(device):
-            return False
-        info = self.inventory.device(device)
-        self.history.devices[device].set(self.now, DeviceStatus(False, self.now))
-        self.emit(info.site, events.device_lost_contact(info))
-        return True
-
-    def device_up(self, device: str) -> bool:
-        """`device` is reachable again (its uptime restarts now)."""
-        if self.is_up(device):
-            return False
-        info = self.inventory.device(device)
-        self.history.devices[device].set(self.now, DeviceStatus(True, self.now))
-        self.emit(info.site, events.device_connected(info))
-        return True
-
-    def radar(self, ap: str) -> bool:
-        """`ap` detects DFS radar on its current 5 GHz channel (no state change by itself)."""
-        info = self.inventory.device(ap)
-        if info.radio("na") is None or not self.is_up(ap):
-            return False
-        self.emit(info.site, events.radar_detected(info, self.channel(ap, "na")))
-        return True
-
-    def change_channel(self, ap: str, radio: str, channel: int) -> bool:
-        """Move `ap`'s radio `radio` to `channel`; its clients follow (no client events)."""
-        current = self.channel(ap, radio)
-        if current == channel or not self.is_up(ap):
-            return False
-        info = self.inventory.device(ap)
-        self.history.channels[(ap, radio)].set(self.now, channel)
-        self.emit(info.site, events.channel_changed(info, radio, current, channel))
-        return True
-
-    def ips_alert(self, site: str, hit: IpsHit) -> bool:
-        """The site's gateway raises an IDS/IPS alert."""
-        gateway = self.inventory.gateway(site)
-        if gateway is None or not self.is_up(gateway.handle):
-            return False
-        self.emit(site, events.ips_alert(hit, gateway, gateway.wan_interface or "eth0"))
         return True
 
     def emit(self, site: str, draft: EventDraft) -> None:

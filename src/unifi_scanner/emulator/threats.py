@@ -1,4 +1,4 @@
-"""Catalogue of IDS/IPS material for scenarios: Emerging Threats signatures and attackers.
+"""IDS/IPS alerts: the `EVT_IPS_IpsAlert` document and a catalogue of signatures and attackers.
 
 Signatures are real ET rules (id, message, classtype) of the kinds a home gateway sees from
 the internet: scans and block-listed sources. Attackers are addresses in networks known for
@@ -13,7 +13,70 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from unifi_scanner.emulator.events import IpsHit
+from unifi_scanner.emulator.events import EventDraft
+from unifi_scanner.emulator.inventory import Device
+
+
+@dataclass(frozen=True)
+class IpsHit:
+    """What an IDS/IPS alert is about (one Suricata match)."""
+
+    signature: str
+    signature_id: int
+    revision: int
+    category: str
+    severity: int  # 1 (high) … 3 (low), Suricata style
+    catname: str
+    action: str  # "blocked" (IPS) or "alert" (IDS only)
+    proto: str
+    app_proto: str
+    src_ip: str
+    src_port: int
+    dest_ip: str
+    dest_port: int
+    src_country: str
+    src_geo: dict[str, Any]
+    flow_id: int
+
+
+def ips_alert(hit: IpsHit, gateway: Device, wan_interface: str) -> EventDraft:
+    """EVT_IPS_IpsAlert as raised by the gateway's threat management."""
+    fields: dict[str, Any] = {
+        "timestamp": 0,  # epoch seconds, filled at render time
+        "flow_id": hit.flow_id,
+        "in_iface": wan_interface,
+        "event_type": "alert",
+        "src_ip": hit.src_ip,
+        "src_port": hit.src_port,
+        "dest_ip": hit.dest_ip,
+        "dest_port": hit.dest_port,
+        "proto": hit.proto,
+        "app_proto": hit.app_proto,
+        "host": gateway.mac,
+        "usgip": hit.dest_ip,
+        "srcipCountry": hit.src_country,
+        "srcipGeo": hit.src_geo,
+        "dstipCountry": False,
+        "dstipGeo": [],
+        "catname": hit.catname,
+        "inner_alert_action": hit.action,
+        "inner_alert_gid": 1,
+        "inner_alert_signature_id": hit.signature_id,
+        "inner_alert_rev": hit.revision,
+        "inner_alert_signature": hit.signature,
+        "inner_alert_category": hit.category,
+        "inner_alert_severity": hit.severity,
+    }
+    return EventDraft(
+        key="EVT_IPS_IpsAlert",
+        subsystem="www",
+        fields=fields,
+        msg=f"IPS Alert {hit.severity}: {hit.category}. Signature {hit.signature}. "
+        f"From: {hit.src_ip}:{hit.src_port}, to: {hit.dest_ip}:{hit.dest_port}, "
+        f"protocol: {hit.proto}",
+        is_negative=True,
+        seconds_fields=("timestamp",),
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +148,51 @@ DSHIELD_BLOCKLIST = Signature(
     severity=2,
     catname="emerging-dshield",
     dest_port=3389,
+    proto="TCP",
+    app_proto="failed",
+)
+
+LIBSSH_BRUTEFORCE = Signature(
+    sid=2006546,
+    revision=5,
+    message="ET SCAN LibSSH Based Frequent SSH Connections Likely BruteForce Attack",
+    category="Attempted Administrator Privilege Gain",
+    severity=1,
+    catname="emerging-scan",
+    dest_port=22,
+    proto="TCP",
+    app_proto="ssh",
+)
+VNC_SCAN = Signature(
+    sid=2002911,
+    revision=6,
+    message="ET SCAN Potential VNC Scan 5900-5920",
+    category="Attempted Information Leak",
+    severity=2,
+    catname="emerging-scan",
+    dest_port=5900,
+    proto="TCP",
+    app_proto="failed",
+)
+MYSQL_PROBE = Signature(
+    sid=2010937,
+    revision=3,
+    message="ET SCAN Suspicious inbound to mySQL port 3306",
+    category="Potentially Bad Traffic",
+    severity=2,
+    catname="emerging-scan",
+    dest_port=3306,
+    proto="TCP",
+    app_proto="failed",
+)
+SPAMHAUS_DROP = Signature(
+    sid=2400001,
+    revision=3211,
+    message="ET DROP Spamhaus DROP Listed Traffic Inbound group 2",
+    category="Misc Attack",
+    severity=2,
+    catname="emerging-drop",
+    dest_port=443,
     proto="TCP",
     app_proto="failed",
 )
@@ -161,3 +269,35 @@ def make_hit(
         src_geo=dict(attacker.geo),
         flow_id=rng.randrange(10**15, 10**16),
     )
+
+
+def _geo(
+    continent: str, country: str, name: str, city: str, lat: float, lon: float, asn: int, org: str
+) -> dict[str, Any]:
+    return {
+        "continent_code": continent,
+        "country_code": country,
+        "country_name": name,
+        "city": city,
+        "latitude": lat,
+        "longitude": lon,
+        "asn": asn,
+        "organization": org,
+    }
+
+
+HOST_BALTIC = Attacker(
+    "141.98.11",
+    "LT",
+    _geo("EU", "LT", "Lithuania", "Vilnius", 54.6872, 25.2797, 209605, "UAB Host Baltic"),
+)
+IP_VOLUME = Attacker(
+    "80.82.77",
+    "NL",
+    _geo("EU", "NL", "Netherlands", "Amsterdam", 52.3740, 4.8897, 202425, "IP Volume inc"),
+)
+TOR_EXIT = Attacker(
+    "185.220.101",
+    "DE",
+    _geo("EU", "DE", "Germany", "Berlin", 52.5200, 13.4050, 60729, "Stiftung Erneuerbare Freiheit"),
+)

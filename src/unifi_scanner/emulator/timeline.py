@@ -2,9 +2,9 @@
 
 A `Timeline` is pure data built from a seed: nothing in it refers to wall time. `render`
 anchors it at an absolute start time, producing the event documents exactly as they go on the
-wire. The `StateHistory` answers "who was connected where, which device was up, which channel
-was a radio on" at any offset, so that REST snapshots and sync frames agree with the events a
-client has seen so far.
+wire. The `StateHistory` answers "who was connected where, which device was up (and in which
+state, on which firmware), which channel was a radio on, how hot was a switch" at any offset,
+so that REST snapshots and sync frames agree with the events a client has seen so far.
 """
 
 from __future__ import annotations
@@ -52,10 +52,20 @@ class Placement:
 
 @dataclass(frozen=True)
 class DeviceStatus:
-    """Whether a device is reachable, and since when."""
+    """Whether a device is reachable, since when, its `state` code and firmware.
+
+    `state` follows stat/device: 0 disconnected, 1 connected, 4 upgrading, … (protocol
+    reference §5). `version` None means the inventory's version still applies.
+    """
 
     up: bool
     since_ms: int
+    state: int = 1
+    version: str | None = None
+
+    def moved(self, since_ms: int, *, up: bool, state: int) -> DeviceStatus:
+        """The status after a change at `since_ms`, keeping the firmware."""
+        return DeviceStatus(up, since_ms, state, self.version)
 
 
 class Track(Generic[T]):
@@ -78,19 +88,79 @@ class Track(Generic[T]):
         index = bisect.bisect_right(self._offsets, offset_ms)
         return self._values[index - 1] if index else self._initial
 
+    def last_change_before(self, offset_ms: int) -> int | None:
+        """Offset of the last change at or before `offset_ms`, if any."""
+        index = bisect.bisect_right(self._offsets, offset_ms)
+        return self._offsets[index - 1] if index else None
+
     @property
     def changes(self) -> int:
         """How many changes were recorded."""
         return len(self._offsets)
 
 
+class Ramp:
+    """A quantity that moves linearly between points (a drifting temperature, a PoE draw).
+
+    Before the first point it is 0; after the last it stays at the last value.
+    """
+
+    def __init__(self) -> None:
+        self._offsets: list[int] = []
+        self._values: list[float] = []
+
+    def at(self, offset_ms: int) -> float:
+        """The value at `offset_ms`, interpolated between the surrounding points."""
+        index = bisect.bisect_right(self._offsets, offset_ms)
+        if index == 0:
+            return 0.0
+        if index == len(self._offsets):
+            return self._values[-1]
+        (t0, t1), (v0, v1) = (
+            self._offsets[index - 1 : index + 1],
+            self._values[index - 1 : index + 1],
+        )
+        return v0 + (v1 - v0) * (offset_ms - t0) / (t1 - t0)
+
+    def towards(self, now_ms: int, value: float, over_ms: int) -> None:
+        """From `now_ms` (holding the current value), move to `value` within `over_ms`."""
+        if self._offsets and now_ms < self._offsets[-1]:
+            raise ValueError("a ramp can only be extended forward in time")
+        current = self.at(now_ms)
+        if not self._offsets or self._offsets[-1] != now_ms:
+            self._offsets.append(now_ms)
+            self._values.append(current)
+        self._offsets.append(now_ms + max(1, over_ms))
+        self._values.append(value)
+
+
 @dataclass
 class StateHistory:
-    """Per-client placements, per-device status and per-radio channels over time."""
+    """Per-client placements, per-device status and per-radio channels over time, plus
+    drifting levels (`levels[(device, name)]`), on/off conditions (`flags[(device, name)]`,
+    e.g. `overheating`, `poe-cut:7`) and each gateway's active WAN interface."""
 
     clients: dict[str, Track[Placement | None]] = field(default_factory=dict)
     devices: dict[str, Track[DeviceStatus]] = field(default_factory=dict)
     channels: dict[tuple[str, str], Track[int]] = field(default_factory=dict)
+    levels: dict[tuple[str, str], Ramp] = field(default_factory=dict)
+    flags: dict[tuple[str, str], Track[bool]] = field(default_factory=dict)
+    wan: dict[str, Track[str]] = field(default_factory=dict)
+
+    def level(self, device: str, name: str, offset_ms: int) -> float:
+        """Drift of quantity `name` on `device` at `offset_ms` (0 when it never drifted)."""
+        ramp = self.levels.get((device, name))
+        return ramp.at(offset_ms) if ramp else 0.0
+
+    def flag(self, device: str, name: str, offset_ms: int) -> bool:
+        """Whether condition `name` holds for `device` at `offset_ms`."""
+        track = self.flags.get((device, name))
+        return track.at(offset_ms) if track else False
+
+    def active_wan(self, gateway: str, offset_ms: int) -> str | None:
+        """The WAN interface `gateway` routes through at `offset_ms` (None: its only one)."""
+        track = self.wan.get(gateway)
+        return track.at(offset_ms) if track else None
 
     def placement(self, client: str, offset_ms: int) -> Placement | None:
         """Where client `client` (handle) is at `offset_ms`, or None when disconnected."""

@@ -1,33 +1,39 @@
-"""The event WebSocket (`/proxy/network/wss/s/{site}/events`): fan-out of due events.
+"""The event WebSockets (`…/wss/s/{site}/events`): fan-out of due events, syncs and updates.
 
 One `EventHub` task wakes every `push_interval` wall seconds, collects the events that fell due
-since the previous wake-up and sends them to every socket of their site as ONE
-`{"meta":{"rc":"ok","message":"events"},"data":[…]}` frame, so a frame may carry several events.
-Events that fall due while nobody listens on their site are gone, as on a real controller (they
-do not queue up for the next client). `sta:sync` and `device:sync` frames follow every
-`sync_interval` scenario seconds, and one of each greets every new socket.
+since the previous wake-up and sends them to every socket of their site as ONE `events` frame,
+so a frame may carry several events. Events that fall due while nobody listens on their site
+are gone, as on a real controller (they do not queue up for the next client). A snapshot
+greets every new socket; full syncs follow every `sync_interval` scenario seconds and
+`device:update` frames (changed fields only) every `update_interval` (`feeds.SiteFeeds`).
 
-Each socket has its own queue and writer task: a slow client cannot stall the others, and the
-`sent` log records an event only once a frame carrying it has actually been written to a
-socket (first write only).
+The hub also carries what is not in the timeline: admin logins on the `super` site
+(`push_live`), and the socket faults (`drop`, `close`, `silence`, `send_raw`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any, TypedDict
 
-import orjson
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
+from unifi_scanner.emulator.feeds import SiteFeeds
 from unifi_scanner.emulator.playback import Playback
+from unifi_scanner.emulator.subscriber import (
+    CLOSE_TIMEOUT_S,
+    Outgoing,
+    SocketOptions,
+    Subscriber,
+)
 
 log = logging.getLogger(__name__)
+
+SUPER_SITE = "super"
+"""The controller-level site: its socket carries admin events, never scenario traffic."""
 
 
 class SentRecord(TypedDict):
@@ -40,151 +46,71 @@ class SentRecord(TypedDict):
     sent_at: int  # wall-clock time of the send (epoch ms)
 
 
-_QUEUE_LIMIT = 10_000  # frames; a client this far behind is dropped rather than buffered forever
-_CLOSE_TIMEOUT_S = 2.0  # how long a closing handshake may wait for the client's reply
-
-
-def frame(message: str, data: list[dict[str, Any]]) -> str:
-    """A UniFi WebSocket message: `{"meta":{"rc":"ok","message":…},"data":[…]}`."""
-    return orjson.dumps({"meta": {"rc": "ok", "message": message}, "data": data}).decode()
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A text frame queued for one socket, with the events it carries (for the sent log)."""
-
-    text: str
-    events: tuple[tuple[str, str, str, int], ...] = ()  # (_id, key, site, time)
-
-
-class Subscriber:
-    """One open event socket. `site` is None for an unknown site: such sockets get nothing."""
-
-    def __init__(
-        self, ws: web.WebSocketResponse, request: web.Request, site: str | None, jti: str
-    ) -> None:
-        self.ws = ws
-        self.request = request
-        self.site = site
-        self.jti = jti
-        self.queue: asyncio.Queue[Outgoing] = asyncio.Queue(_QUEUE_LIMIT)
-        self._writer: asyncio.Task[None] | None = None
-        self._dead = False  # the writer has stopped: further frames have nowhere to go
-
-    def start(self, on_written: Callable[[Outgoing], None]) -> None:
-        """Start the writer task."""
-        self._writer = asyncio.create_task(self._write(on_written), name="emulator-ws-writer")
-
-    def offer(self, item: Outgoing) -> None:
-        """Queue `item`; a client that lets its queue overflow is cut off."""
-        if self._dead:
-            return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            log.warning("event socket %s is %d frames behind; dropping it", self.site, _QUEUE_LIMIT)
-            self.abort()
-
-    async def _write(self, on_written: Callable[[Outgoing], None]) -> None:
-        try:
-            while True:
-                item = await self.queue.get()
-                try:
-                    await self.ws.send_str(item.text)
-                    on_written(item)
-                finally:
-                    self.queue.task_done()
-        except (ConnectionError, RuntimeError) as exc:  # the peer went away mid-write
-            log.debug("event socket write failed: %s", exc)
-        finally:
-            self._dead = True
-            self._discard_pending()
-
-    def _discard_pending(self) -> None:
-        while not self.queue.empty():
-            self.queue.get_nowait()
-            self.queue.task_done()
-
-    async def stop(self) -> None:
-        """Stop writing; pending frames are discarded."""
-        self._dead = True
-        if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
-        self._discard_pending()
-
-    def abort(self) -> None:
-        """Cut the TCP connection without a close frame (the client sees 1006)."""
-        transport = self.request.transport
-        if transport is not None:
-            transport.abort()
-        if self._writer is not None:
-            self._writer.cancel()  # its cleanup discards what is still queued
-        else:
-            self._discard_pending()
-
-    async def close(self, code: int, reason: str) -> None:
-        """Stop writing, then close with a close frame carrying `code` (abort if that stalls)."""
-        await self.stop()
-        try:
-            await asyncio.wait_for(
-                self.ws.close(code=code, message=reason.encode()), _CLOSE_TIMEOUT_S
-            )
-        except (TimeoutError, ConnectionError, RuntimeError):
-            self.abort()
-
-
 class EventHub:
-    """Pushes due events and periodic syncs to the open event sockets."""
+    """Pushes due events, periodic syncs and device updates to the open event sockets."""
 
     def __init__(
         self,
         playback: Playback,
+        feeds: SiteFeeds,
         *,
         push_interval: float,
         sync_interval: float,
-        sync_frames: Callable[[str], list[str]],
+        update_interval: float | None,
+        compression: bool,
         on_subscribe: Callable[[], None],
     ) -> None:
         self._playback = playback
+        self._feeds = feeds
         self._push_interval = push_interval
-        # Scenario seconds between syncs, in wall seconds; at most one sync per push.
-        self._sync_every = max(push_interval, sync_interval / playback.clock.speed)
-        self._sync_frames = sync_frames
+        speed = playback.clock.speed
+        # Scenario seconds between rounds, in wall seconds; at most one round per push, and
+        # syncs leave every other push to updates so that high speeds do not starve them.
+        floor = push_interval * (1 if update_interval is None else 2)
+        self._sync_every = max(floor, sync_interval / speed)
+        self._update_every = (
+            None if update_interval is None else max(push_interval, update_interval / speed)
+        )
+        self._compression = compression
         self._on_subscribe = on_subscribe
         self._subscribers: set[Subscriber] = set()
         self._background: set[asyncio.Task[None]] = set()
         self._cursor = 0
-        self._next_sync = time.monotonic() + self._sync_every
+        now = time.monotonic()
+        self._next_sync = now + self._sync_every
+        self._next_update = None if self._update_every is None else now + self._update_every
         self.sent: list[SentRecord] = []
         self._sent_ids: set[str] = set()
         self.finished = asyncio.Event()
 
     # -- sockets --------------------------------------------------------------------------
 
-    async def handle(
-        self, request: web.Request, *, site: str, known: bool, jti: str
-    ) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request, options: SocketOptions) -> web.WebSocketResponse:
         """Serve one event socket until it closes (auth already checked by the caller)."""
-        ws = web.WebSocketResponse(compress=True, timeout=_CLOSE_TIMEOUT_S)
+        ws = web.WebSocketResponse(
+            compress=self._compression, timeout=CLOSE_TIMEOUT_S, autoping=False
+        )
         await ws.prepare(request)
-        subscriber = Subscriber(ws, request, site if known else None, jti)
+        subscriber = Subscriber(ws, request, options)
         self._subscribers.add(subscriber)
-        if known:
+        if options.known and options.site != SUPER_SITE:
             self._on_subscribe()  # may start the scenario clock (wait_for_client)
-            for text in self._sync_frames(site):
+        if subscriber.site is not None and subscriber.site != SUPER_SITE:
+            for text in self._feeds.greeting(subscriber.site, clients_v2=options.clients_v2):
                 subscriber.offer(Outgoing(text))
         subscriber.start(self._record_sent)
         try:
-            async for message in ws:
-                # Text keepalive used by several clients; protocol pings are answered by aiohttp.
-                if known and message.type == WSMsgType.TEXT and message.data.strip() == "ping":
-                    subscriber.offer(Outgoing("pong"))
+            await subscriber.serve(self._on_text)
         finally:
             self._subscribers.discard(subscriber)
             await subscriber.stop()
         return ws
+
+    @staticmethod
+    def _on_text(subscriber: Subscriber, text: str) -> None:
+        # Text keepalive used by several clients; protocol pings are answered by the subscriber.
+        if subscriber.site is not None and text.strip() == "ping":
+            subscriber.offer(Outgoing("pong"))
 
     def _record_sent(self, item: Outgoing) -> None:
         sent_at = int(time.time() * 1000)
@@ -200,30 +126,75 @@ class EventHub:
                 }
                 self.sent.append(record)
 
-    def close_session(self, jti: str) -> int:
-        """Close (1008) every socket opened with session `jti`; return how many."""
-        closing = [s for s in self._subscribers if s.jti == jti]
+    def _targets(self, site: str | None) -> list[Subscriber]:
+        return [s for s in self._subscribers if site is None or s.options.site == site]
+
+    def _spawn(self, coroutine: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def close_sessions(self, jtis: Iterable[str], code: int = 1008, reason: str = "") -> int:
+        """Close every socket opened with one of the sessions `jtis`; return how many."""
+        ended = set(jtis)
+        closing = [s for s in self._subscribers if s.jti in ended]
         for subscriber in closing:
-            task = asyncio.create_task(subscriber.close(1008, "session logged out"))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self._spawn(subscriber.close(code, reason or "session is no longer valid"))
         return len(closing)
 
-    def drop_all(self) -> int:
-        """Abort every open socket without a close frame; return how many."""
-        dropped = list(self._subscribers)
+    def close(self, code: int, reason: str = "", site: str | None = None) -> int:
+        """Close sockets (of `site`, else all) with a close frame carrying `code`."""
+        closing = self._targets(site)
+        for subscriber in closing:
+            self._spawn(subscriber.close(code, reason))
+        return len(closing)
+
+    def drop(self, site: str | None = None) -> int:
+        """Abort sockets (of `site`, else all) without a close frame; return how many."""
+        dropped = self._targets(site)
         for subscriber in dropped:
             subscriber.abort()
         return len(dropped)
+
+    def drop_all(self) -> int:
+        """Abort every open socket without a close frame; return how many."""
+        return self.drop()
+
+    def silence(self, site: str | None = None) -> int:
+        """Make sockets (of `site`, else all) go silent without closing; return how many."""
+        silenced = [s for s in self._targets(site) if not s.silent]
+        for subscriber in silenced:
+            subscriber.silence()
+        return len(silenced)
+
+    def send_raw(self, text: str, site: str | None = None) -> int:
+        """Queue `text` as-is on sockets of known sites (of `site`, else all); return how many."""
+        receivers = [s for s in self._targets(site) if s.site is not None and not s.silent]
+        for subscriber in receivers:
+            subscriber.offer(Outgoing(text))
+        return len(receivers)
+
+    def push_live(self, site: str, documents: list[dict[str, Any]]) -> int:
+        """Send events that are not in the timeline (admin logins) to `site`'s sockets now."""
+        listeners = self._listening(site)
+        if listeners and documents:
+            item = self._events_item(site, documents)
+            for subscriber in listeners:
+                subscriber.offer(item)
+        return len(listeners)
 
     async def close_all(self) -> None:
         """Close every socket with 1001 (going away), e.g. at shutdown."""
         closing = [s.close(1001, "server shutting down") for s in list(self._subscribers)]
         await asyncio.gather(*closing, *self._background, return_exceptions=True)
 
+    def sites(self) -> set[str]:
+        """Known sites with at least one open socket."""
+        return {s.site for s in self._subscribers if s.site is not None}
+
     @property
     def open_sockets(self) -> int:
-        """Number of open event sockets (including silent ones on unknown sites)."""
+        """Number of open event sockets (including silent ones and those on unknown sites)."""
         return len(self._subscribers)
 
     # -- pushing ----------------------------------------------------------------------------
@@ -238,7 +209,7 @@ class EventHub:
             await asyncio.sleep(self._push_interval)
 
     def tick(self) -> None:
-        """One push: the events due since the last push, then a sync if one is due."""
+        """One push: the events due since the last push, then syncs and updates if due."""
         if not self._playback.clock.started:
             return
         due = self._playback.due()
@@ -246,10 +217,22 @@ class EventHub:
             self._push_events(range(self._cursor, due))
             self._cursor = due
         now = time.monotonic()
+        sites = {s.site for s in self._subscribers if s.site is not None} - {SUPER_SITE}
         if now >= self._next_sync:
             self._next_sync = now + self._sync_every
-            for site in {s.site for s in self._subscribers if s.site is not None}:
-                texts = self._sync_frames(site)
+            for site in sites:
+                frames = self._feeds.sync(site)
+                for subscriber in self._listening(site):
+                    for text in frames[subscriber.options.clients_v2]:
+                        subscriber.offer(Outgoing(text))
+        elif (
+            self._next_update is not None
+            and self._update_every is not None
+            and now >= self._next_update
+        ):
+            self._next_update = now + self._update_every
+            for site in sites:
+                texts = self._feeds.device_updates(site)
                 for subscriber in self._listening(site):
                     for text in texts:
                         subscriber.offer(Outgoing(text))
@@ -259,6 +242,12 @@ class EventHub:
     def _listening(self, site: str) -> list[Subscriber]:
         return [s for s in self._subscribers if s.site == site]
 
+    def _events_item(self, site: str, documents: list[dict[str, Any]]) -> Outgoing:
+        return Outgoing(
+            text=self._feeds.shape("events", documents),
+            events=tuple((d["_id"], d["key"], site, d["time"]) for d in documents),
+        )
+
     def _push_events(self, indices: range) -> None:
         by_site: dict[str, list[int]] = {}
         for index in indices:
@@ -267,11 +256,7 @@ class EventHub:
             listeners = self._listening(site)
             if not listeners:
                 continue  # nobody listening: these events are missed
-            documents = [self._playback.document(index) for index in site_indices]
-            item = Outgoing(
-                text=frame("events", documents),
-                events=tuple((d["_id"], d["key"], site, d["time"]) for d in documents),
-            )
+            item = self._events_item(site, [self._playback.document(i) for i in site_indices])
             for subscriber in listeners:
                 subscriber.offer(item)
 

@@ -13,16 +13,8 @@ Offsets read as times of day from the scenario start (00:00). Besides everyday c
 from __future__ import annotations
 
 from unifi_scanner.emulator import threats
-from unifi_scanner.emulator.generators import (
-    DAY,
-    HOUR,
-    MINUTE,
-    ap_outage,
-    everyday_life,
-    ips_alerts,
-    radar_hit,
-    roam_storm,
-)
+from unifi_scanner.emulator.generators import DAY, HOUR, MINUTE, everyday_life
+from unifi_scanner.emulator.incidents import ap_outage, ips_alerts, radar_hit, roam_storm
 from unifi_scanner.emulator.scenario import Scenario
 from unifi_scanner.emulator.scenarios import home
 from unifi_scanner.emulator.simulation import Simulation
