@@ -20,8 +20,8 @@ from tests.factories import (
     roam,
 )
 from unifi_scanner.analyze import Inventory, Severity, analyze
-from unifi_scanner.analyze.engine import processors
-from unifi_scanner.analyze.rules import SIMPLE_RULES
+from unifi_scanner.analyze.catalogue import SIMPLE_RULES
+from unifi_scanner.analyze.engine import LAYERED, processors
 
 DAY = 24 * 60 * MINUTE
 INVENTORY_DEVICES = [
@@ -118,7 +118,9 @@ def test_ips_alerts_grouped_by_signature_with_sources() -> None:
     assert finding.title == "Intrusion blocked: ET SCAN Suspicious inbound to MSSQL port 1433"
     assert [s.id for s in finding.subjects if s.kind == "ip"] == ["185.220.101.4", "45.9.20.1"]
     assert "Every attempt was blocked" in finding.explanation
-    assert finding.severity is Severity.MEDIUM
+    # A blocked scan from the internet is background noise: low, and it says what scans are.
+    assert finding.severity is Severity.LOW
+    assert "What it means (scanning)" in finding.explanation
 
 
 def test_ips_from_inside_and_not_blocked_is_severe() -> None:
@@ -153,11 +155,11 @@ def test_findings_are_sorted_and_ids_stable() -> None:
 
 
 def test_no_key_is_claimed_twice_except_by_design() -> None:
-    layered = {"EVT_AP_ChannelChanged", "EVT_WU_Roam", "EVT_WG_Roam"}
-    claims: dict[str, list[str]] = {}
+    claims: dict[str, set[str]] = {}
     for processor in processors():
         for key in processor.keys:
-            claims.setdefault(key, []).append(processor.rule_id)
-    doubles = {key for key, rules in claims.items() if len(rules) > 1}
-    assert doubles == layered
+            claims.setdefault(key, set()).add(processor.rule_id)
+    doubles = {key: rules for key, rules in claims.items() if len(rules) > 1}
+    assert doubles == dict(LAYERED)
+    assert {"EVT_AP_ChannelChanged", "EVT_WU_Roam", "EVT_WG_Roam"} <= set(doubles)
     assert all(rule.keys for rule in SIMPLE_RULES)

@@ -1,33 +1,45 @@
-"""The rule catalogue: which events mean what, how bad it is, and what to do about it.
+"""How a rule runs: the processor protocol, and rules that are plain data.
 
-Simple rules are plain data (:class:`Rule`): event keys, category, severity, title and
-explanation templates, remediation steps, and what to group by. Rules that need to look at
-events together over time (roam storms, outages with durations, radar followed by a channel
-change, IPS alerts by signature) are small processors in :mod:`.aggregate` and :mod:`.ips`;
-:func:`processors` assembles the whole catalogue for one analysis run.
+Simple rules are :class:`Rule` values (the catalogue is :mod:`.catalogue`): event keys,
+category, severity, title and explanation templates, remediation steps, and what to group
+by. Rules that need to look at events together over time (roam storms, outages with
+durations, radar followed by a channel change, IPS alerts by signature and source) are small
+processors of their own; :func:`unifi_scanner.analyze.engine.processors` assembles the whole
+catalogue for one analysis run.
 
-Templates are ``str.format`` strings over a fixed context: ``{subject}``, ``{count}``,
-``{times}``, ``{clients}``/``{n_clients}``, ``{devices}``/``{n_devices}`` and one entry per
-tally (see :class:`Rule`). Names in them come from the controller and are escaped by the
-report renderers, never here.
+Templates are ``str.format`` strings over a fixed context: ``{subject}``, ``{kind}`` (the
+device's kind: access point, switch…), ``{count}``, ``{times}``, ``{clients}``/
+``{n_clients}``, ``{devices}``/``{n_devices}``, ``{details}``/``{ports}`` (the distinct values
+of ``detail_field``) and one entry per tally (see :class:`Rule`). Names in them come from the
+controller and are escaped by the report renderers, never here.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
-from unifi_scanner.analyze.inventory import CLIENT_FIELDS, DEVICE_FIELDS, Inventory
-from unifi_scanner.analyze.text import names, plural, times
+from unifi_scanner.analyze.findings import (
+    Category,
+    Finding,
+    Severity,
+    Subject,
+    finding_id,
+    subjects,
+)
+from unifi_scanner.analyze.inventory import DEVICE_FIELDS, DEVICE_KINDS, Inventory
+from unifi_scanner.analyze.text import names, plural, ports, times
 from unifi_scanner.controller.models import Event
 
 GroupBy = Literal["site", "device", "client", "key"]
 
 #: Payload fields naming the devices an event involves (a roam names two access points).
 INVOLVED_DEVICE_FIELDS = (*DEVICE_FIELDS, "ap_from", "ap_to")
+
+#: Distinct ``detail_field`` values a group remembers (ports of one switch, channels…).
+MAX_DETAILS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +49,22 @@ class Context:
     site: str
     inventory: Inventory
     period_end_ms: int
+    period_start_ms: int = 0
 
 
 class RuleProcessor(Protocol):
-    """One rule's state during one analysis run."""
+    """One rule's state during one analysis run.
+
+    ``rule_id`` names the rule for the claim check; ``rules`` lists every rule id the
+    processor can produce (an outage processor reports ``device-offline`` or
+    ``device-flapping``); ``keys`` are the event keys it is fed.
+    """
 
     @property
     def rule_id(self) -> str: ...
+
+    @property
+    def rules(self) -> tuple[str, ...]: ...
 
     @property
     def keys(self) -> frozenset[str]: ...
@@ -58,7 +79,8 @@ class Rule:
     """A rule that counts events by subject; one finding per subject.
 
     ``tallies`` names sub-counts by event key (``{"connects": {...}, "disconnects": {...}}``),
-    available in the templates as ``{connects}`` and ``{connects_times}``.
+    available in the templates as ``{connects}`` and ``{connects_times}``. ``detail_field``
+    is a payload field (``port``, ``channel``) whose distinct values the templates list.
     """
 
     id: str
@@ -70,6 +92,7 @@ class Rule:
     remediation: tuple[str, ...] = ()
     group_by: GroupBy = "site"
     tallies: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    detail_field: str | None = None
 
     def processor(self) -> GroupingProcessor:
         return GroupingProcessor(self)
@@ -78,52 +101,152 @@ class Rule:
 @dataclass(slots=True)
 class _Group:
     subject_id: str
+    first_ms: int
+    last_ms: int
     count: int = 0
-    first_ms: int = 0
-    last_ms: int = 0
-    tallies: Counter[str] = field(default_factory=Counter)
-    clients: Counter[str] = field(default_factory=Counter)
-    devices: Counter[str] = field(default_factory=Counter)
+    kind: str | None = None
+    tallies: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    clients: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    devices: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    details: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyPlan:
+    """Which payload fields matter for one key of one rule, worked out once."""
+
+    subject_fields: tuple[str, ...]
+    tally: str | None
+    client_fields: tuple[str, str]
+    device_fields: tuple[str, ...]
+    kind: str | None
+
+
+def key_token(key: str) -> str:
+    """``AP`` of ``EVT_AP_Lost_Contact``; empty for keys of another shape."""
+    parts = key.split("_", 2)
+    return parts[1] if len(parts) > 2 and parts[0] == "EVT" else ""
+
+
+def client_fields(key: str) -> tuple[str, str]:
+    """The payload fields naming the client in events of ``key``, the likely one first:
+    ``guest`` for guest events (``EVT_WG_…``, ``EVT_LG_…``, ``EVT_HS_…``), else ``user``."""
+    if key_token(key) in ("WG", "LG", "HS"):
+        return ("guest", "user")
+    return ("user", "guest")
+
+
+def involved_device_fields(key: str) -> tuple[str, ...]:
+    """The payload fields naming devices in events of ``key``, most specific first."""
+    prefix = key_token(key)
+    if prefix in ("WU", "WG"):
+        return ("ap_from", "ap_to") if key.endswith("_Roam") else ("ap",)
+    if prefix in ("LU", "LG"):
+        return ("sw",)
+    if prefix == "GW":
+        return ("gw", "dm")
+    if prefix in DEVICE_KINDS:
+        return (prefix.lower(),)
+    return INVOLVED_DEVICE_FIELDS
 
 
 class GroupingProcessor:
-    """Runs a :class:`Rule`: counts per subject, then fills the templates."""
+    """Runs a :class:`Rule`: counts per subject, then fills the templates.
+
+    The per-event path is a handful of dictionary operations; MAC addresses are lower-cased
+    once per distinct value when the findings are made, not once per event.
+    """
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self._groups: dict[str, _Group] = {}
-        self._tally_of = {key: name for name, keys in rule.tallies.items() for key in keys}
+        tally_of = {key: name for name, keys in rule.tallies.items() for key in keys}
+        self._plans = {key: self._plan(key, tally_of.get(key)) for key in rule.keys}
+        self._feeds: dict[str, Callable[[Event], None]] = {}
+
+    def _plan(self, key: str, tally: str | None) -> _KeyPlan:
+        devices = involved_device_fields(key)
+        by = self.rule.group_by
+        subject_fields: tuple[str, ...] = ()
+        if by == "device":
+            subject_fields = (*devices, *(f for f in DEVICE_FIELDS if f not in devices))
+        elif by == "client":
+            subject_fields = client_fields(key)
+        return _KeyPlan(
+            subject_fields, tally, client_fields(key), devices, DEVICE_KINDS.get(key_token(key))
+        )
 
     @property
     def rule_id(self) -> str:
         return self.rule.id
 
     @property
+    def rules(self) -> tuple[str, ...]:
+        return (self.rule.id,)
+
+    @property
     def keys(self) -> frozenset[str]:
         return self.rule.keys
 
     def feed(self, event: Event) -> None:
-        subject = _subject_id(self.rule.group_by, event)
-        if subject is None:
-            subject = event.site
-        group = self._groups.get(subject)
-        if group is None:
-            group = self._groups[subject] = _Group(subject, first_ms=event.time_ms)
-        group.count += 1
-        group.last_ms = max(group.last_ms, event.time_ms)
-        group.first_ms = min(group.first_ms, event.time_ms)
-        tally = self._tally_of.get(event.key)
-        if tally is not None:
-            group.tallies[tally] += 1
-        payload = event.payload
-        for name in CLIENT_FIELDS:
-            mac = payload.get(name)
-            if isinstance(mac, str):
-                group.clients[mac.lower()] += 1
-        for name in INVOLVED_DEVICE_FIELDS:
-            mac = payload.get(name)
-            if isinstance(mac, str):
-                group.devices[mac.lower()] += 1
+        feed = self._feeds.get(event.key)
+        if feed is None:
+            feed = self._feeds[event.key] = self.feed_for(event.key)
+        feed(event)
+
+    def feed_for(self, key: str) -> Callable[[Event], None]:
+        """The feed for events of ``key``, with everything it needs bound in advance.
+
+        The engine calls this once per key: the returned function does only the per-event
+        work (a few dictionary operations), which is what keeps analysis fast.
+        """
+        plan = self._plans[key]
+        groups = self._groups
+        subject_fields = plan.subject_fields
+        by_key = self.rule.group_by == "key"
+        tally = plan.tally
+        first_client, second_client = plan.client_fields
+        device_fields = plan.device_fields
+        detail_field = self.rule.detail_field
+        kind = plan.kind
+
+        def feed(event: Event) -> None:
+            payload = event.payload
+            subject = None
+            for name in subject_fields:
+                value = payload.get(name)
+                if value.__class__ is str and value:
+                    subject = value.lower()
+                    break
+            if subject is None:
+                subject = key if by_key else event.site
+            t = event.time_ms
+            group = groups.get(subject)
+            if group is None:
+                group = groups[subject] = _Group(subject, t, t, kind=kind)
+            group.count += 1
+            if t > group.last_ms:
+                group.last_ms = t
+            elif t < group.first_ms:
+                group.first_ms = t
+            if tally is not None:
+                group.tallies[tally] += 1
+            # One client per event; the key says which field most likely names it.
+            mac = payload.get(first_client) or payload.get(second_client)
+            if mac.__class__ is str:
+                group.clients[mac] += 1
+            seen = group.devices
+            for name in device_fields:
+                mac = payload.get(name)
+                if mac.__class__ is str:
+                    seen[mac] += 1
+            if detail_field is not None:
+                detail = event.text(detail_field)
+                details = group.details
+                if detail is not None and (detail in details or len(details) < MAX_DETAILS):
+                    details[detail] = details.get(detail, 0) + 1
+
+        return feed
 
     def findings(self, context: Context) -> list[Finding]:
         rule = self.rule
@@ -132,26 +255,30 @@ class GroupingProcessor:
         for group in self._groups.values():
             subject = _subject(rule.group_by, group.subject_id, context)
             clients = [
-                Subject("client", mac, inventory.client_name(mac))
-                for mac, _ in group.clients.most_common()
+                Subject("client", mac, inventory.client_name(mac)) for mac in _ranked(group.clients)
             ]
             devices = [
-                Subject("device", mac, inventory.device_name(mac))
-                for mac, _ in group.devices.most_common()
+                Subject("device", mac, inventory.device_name(mac)) for mac in _ranked(group.devices)
             ]
+            details = sorted(group.details, key=_natural)
+            kind = group.kind or "device"
+            if rule.group_by == "device":
+                kind = inventory.device_kind(group.subject_id, kind)
             values: dict[str, object] = {
                 "subject": subject.name,
+                "kind": kind,
                 "count": group.count,
                 "times": times(group.count),
                 "n_clients": plural(len(clients), "client"),
                 "clients": names([s.name for s in clients]),
                 "n_devices": plural(len(devices), "device"),
                 "devices": names([s.name for s in devices]),
+                "details": names(details) if details else "not recorded",
+                "ports": ports(details),
             }
             for tally in rule.tallies:
                 values[tally] = group.tallies[tally]
                 values[f"{tally}_times"] = times(group.tallies[tally])
-            related = [s for s in (*devices, *clients) if s != subject]
             found.append(
                 Finding(
                     id=finding_id(context.site, rule.id, subject),
@@ -160,27 +287,28 @@ class GroupingProcessor:
                     severity=rule.severity,
                     title=rule.title.format_map(values),
                     explanation=rule.explanation.format_map(values),
-                    remediation=rule.remediation,
+                    remediation=tuple(step.format_map(values) for step in rule.remediation),
                     count=group.count,
                     first_seen_ms=group.first_ms,
                     last_seen_ms=group.last_ms,
-                    subjects=(subject, *related),
+                    subjects=subjects(subject, (*devices, *clients)),
                 )
             )
         return found
 
 
-def _subject_id(group_by: GroupBy, event: Event) -> str | None:
-    if group_by == "site":
-        return event.site
-    if group_by == "key":
-        return event.key
-    fields = DEVICE_FIELDS if group_by == "device" else CLIENT_FIELDS
-    for name in fields:
-        value = event.payload.get(name)
-        if isinstance(value, str):
-            return value.lower()
-    return None
+def _ranked(counts: Mapping[str, int]) -> list[str]:
+    """Lower-cased MACs, busiest first (ties in order of first appearance)."""
+    merged: dict[str, int] = {}
+    for mac, count in counts.items():
+        low = mac.lower()
+        merged[low] = merged.get(low, 0) + count
+    return sorted(merged, key=lambda mac: -merged[mac])
+
+
+def _natural(text: str) -> tuple[int, int | str]:
+    """Numbers in numeric order, before any text."""
+    return (0, int(text)) if text.isdigit() else (1, text)
 
 
 def _subject(group_by: GroupBy, subject_id: str, context: Context) -> Subject:
@@ -191,58 +319,3 @@ def _subject(group_by: GroupBy, subject_id: str, context: Context) -> Subject:
     if group_by == "key":
         return Subject("event-key", subject_id, subject_id)
     return Subject("site", subject_id, subject_id)
-
-
-# -- the catalogue of simple rules --------------------------------------------------------------
-
-_CONNECTS = frozenset(
-    {"EVT_WU_Connected", "EVT_WG_Connected", "EVT_LU_Connected", "EVT_LG_Connected"}
-)
-_DISCONNECTS = frozenset(
-    {"EVT_WU_Disconnected", "EVT_WG_Disconnected", "EVT_LU_Disconnected", "EVT_LG_Disconnected"}
-)
-_ROAMS = frozenset({"EVT_WU_Roam", "EVT_WG_Roam"})
-_RADIO_ROAMS = frozenset({"EVT_WU_RoamRadio", "EVT_WG_RoamRadio"})
-
-CLIENT_ACTIVITY = Rule(
-    id="client-activity",
-    keys=_CONNECTS | _DISCONNECTS,
-    category=Category.CONNECTIVITY,
-    severity=Severity.LOW,
-    title="{n_clients} connected {connects_times} and disconnected {disconnects_times}",
-    explanation=(
-        "Clients joining and leaving the network is normal: phones sleep, laptops go home. "
-        "This is a summary of that activity on site {subject}; the busiest clients were "
-        "{clients}."
-    ),
-    tallies={"connects": _CONNECTS, "disconnects": _DISCONNECTS},
-)
-
-CLIENT_ROAMING = Rule(
-    id="client-roaming",
-    keys=_ROAMS | _RADIO_ROAMS,
-    category=Category.WIRELESS,
-    severity=Severity.LOW,
-    title="Wireless clients roamed {roams_times} between access points",
-    explanation=(
-        "Roaming is a client moving to a better access point as it moves around; it is "
-        "healthy in moderation. {n_clients} roamed between {devices} ({roams_times} between "
-        "access points, {band_changes_times} between bands on the same access point)."
-    ),
-    tallies={"roams": _ROAMS, "band_changes": _RADIO_ROAMS},
-)
-
-CHANNEL_CHANGES = Rule(
-    id="channel-changes",
-    keys=frozenset({"EVT_AP_ChannelChanged"}),
-    category=Category.WIRELESS,
-    severity=Severity.LOW,
-    title="{subject} changed channel {times}",
-    explanation=(
-        "An access point changes channel when it finds a cleaner one, on a schedule, or "
-        "because it had to leave a radar channel. Clients on that radio reconnect briefly."
-    ),
-    group_by="device",
-)
-
-SIMPLE_RULES: tuple[Rule, ...] = (CLIENT_ACTIVITY, CLIENT_ROAMING, CHANNEL_CHANGES)

@@ -1,4 +1,4 @@
-"""Small helpers for plain-English text: counts, durations, lists of names."""
+"""Small helpers for plain-English text: counts, durations, lists of names, radio bands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 
 def times(count: int) -> str:
-    """``1 time``, ``3 times``."""
+    """``once``, ``twice``, ``3 times``."""
     return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
 
 
@@ -45,3 +45,27 @@ def names(items: Sequence[str], *, limit: int = 5) -> str:
     if len(items) <= limit:
         return f"{', '.join(items[:-1])} and {items[-1]}"
     return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+
+
+#: ``radio`` codes of events and records to the band people know.
+BANDS = {"ng": "2.4 GHz", "na": "5 GHz", "6e": "6 GHz"}
+
+
+def band(radio: str | None) -> str:
+    """``5 GHz`` for ``na``; unknown codes as they came, ``an unknown band`` for none."""
+    if not radio:
+        return "an unknown band"
+    return BANDS.get(radio, radio)
+
+
+def number(value: float) -> str:
+    """``66`` or ``66.5``: no trailing ``.0``."""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def ports(numbers: Sequence[str]) -> str:
+    """``port 5``, ``ports 3 and 5``, ``ports 1, 2, 3, 4, 5 and 9 more``."""
+    if not numbers:
+        return "an unrecorded port"
+    return f"{'port' if len(numbers) == 1 else 'ports'} {names(list(numbers))}"

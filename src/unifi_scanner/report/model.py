@@ -33,8 +33,9 @@ def iso(ms: int) -> str:
     return moment.isoformat(timespec=spec).replace("+00:00", "Z")
 
 
-def finding_document(finding: Finding) -> dict[str, Any]:
-    return {
+def finding_document(finding: Finding, status: str | None = None) -> dict[str, Any]:
+    """One finding as in ``report.json``; ``status`` (new/ongoing) when it was compared."""
+    document = {
         "id": finding.id,
         "rule": finding.rule,
         "category": finding.category.value,
@@ -50,13 +51,37 @@ def finding_document(finding: Finding) -> dict[str, Any]:
             for subject in finding.subjects
         ],
     }
+    if status is not None:
+        document["status"] = status
+    return document
+
+
+@dataclass(frozen=True, slots=True)
+class GapInfo:
+    """A stretch without the event socket, and whether REST history filled it."""
+
+    start_ms: int
+    end_ms: int
+    backfill: str
+    recovered: int
 
 
 def build_report(
-    analysis: Analysis, controller: ControllerInfo, *, generated_at_ms: int
+    analysis: Analysis,
+    controller: ControllerInfo,
+    *,
+    generated_at_ms: int,
+    sources: dict[str, int] | None = None,
+    gaps: list[GapInfo] | None = None,
 ) -> dict[str, Any]:
-    """The report document for one analysed site and period."""
-    return {
+    """The report document for one analysed site and period.
+
+    When the analysis was compared with a previous report, every finding carries ``status``,
+    the summary ``findings_by_status``, and ``resolved`` lists what went away. When snapshots
+    were analysed, the summary says how many (``snapshots``).
+    """
+    comparison = analysis.comparison
+    report: dict[str, Any] = {
         "schema": SCHEMA,
         "generated_at": iso(generated_at_ms),
         "period": {
@@ -74,5 +99,40 @@ def build_report(
             "by_key": dict(sorted(analysis.by_key.items(), key=lambda kv: (-kv[1], kv[0]))),
             "findings_by_severity": analysis.by_severity(),
         },
-        "findings": [finding_document(finding) for finding in analysis.findings],
+        "findings": [
+            finding_document(
+                finding, comparison.status(finding.id).value if comparison is not None else None
+            )
+            for finding in analysis.findings
+        ],
     }
+    if sources is not None:
+        report["summary"]["sources"] = sources
+    if gaps is not None:
+        report["gaps"] = [
+            {
+                "start": iso(gap.start_ms),
+                "end": iso(gap.end_ms),
+                "backfill": gap.backfill,
+                "recovered": gap.recovered,
+            }
+            for gap in gaps
+        ]
+    if analysis.device_snapshots or analysis.client_snapshots:
+        report["summary"]["snapshots"] = {
+            "devices": analysis.device_snapshots,
+            "clients": analysis.client_snapshots,
+        }
+    if comparison is not None:
+        report["summary"]["findings_by_status"] = comparison.counts()
+        report["resolved"] = [
+            {
+                "id": resolved.id,
+                "rule": resolved.rule,
+                "title": resolved.title,
+                "severity": resolved.severity,
+                "last_seen": resolved.last_seen,
+            }
+            for resolved in comparison.resolved
+        ]
+    return report

@@ -1,0 +1,251 @@
+"""Roaming patterns of one client: too many roams, ping-pong between two access points, and
+band flapping (switching between 2.4 and 5 GHz on the same access point).
+
+One processor watches all three, because they describe the same client's experience: a
+client that roams excessively *and* ping-pongs gets one ``excessive-roaming`` finding that
+says so, not two findings about the same bounces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from unifi_scanner.analyze.catalogue import RADIO_ROAMS, ROAMS
+from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
+from unifi_scanner.analyze.rules import Context
+from unifi_scanner.analyze.text import band, names, times
+from unifi_scanner.analyze.thresholds import RoamingThresholds
+from unifi_scanner.analyze.windows import RateWatch
+from unifi_scanner.controller.models import Event
+
+
+@dataclass(slots=True)
+class _Client:
+    roam_watch: RateWatch
+    first_ms: int = 0
+    last_ms: int = 0
+    roams: int = 0
+    access_points: dict[str, int] = field(default_factory=dict)
+    last_from: str | None = None
+    last_to: str | None = None
+    last_roam_ms: int = 0
+    bounces: int = 0
+    bounce_watch: RateWatch | None = None
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    band_changes: int = 0
+    band_watch: RateWatch | None = None
+    band_first_ms: int = 0
+    band_last_ms: int = 0
+    band_aps: dict[str, int] = field(default_factory=dict)
+    bands: dict[str, int] = field(default_factory=dict)
+
+
+def _mac(value: object) -> str | None:
+    """A MAC address from a payload field, lower-cased (only when it is not already)."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value if value.islower() else value.lower()
+
+
+class RoamingPatterns:
+    """``excessive-roaming``, ``roaming-ping-pong`` and ``band-flapping``, per client."""
+
+    rule_id = "excessive-roaming"
+    rules = ("excessive-roaming", "roaming-ping-pong", "band-flapping")
+    keys = ROAMS | RADIO_ROAMS
+
+    def __init__(self, thresholds: RoamingThresholds) -> None:
+        self._t = thresholds
+        self._return_ms = thresholds.ping_pong_return_s * 1000
+        self._clients: dict[str, _Client] = {}
+
+    def feed(self, event: Event) -> None:
+        payload = event.payload
+        mac = _mac(payload.get("user") or payload.get("guest"))
+        if mac is None:
+            return
+        client = self._clients.get(mac)
+        if client is None:
+            client = self._clients[mac] = _Client(RateWatch(self._t.per_hour))
+        if event.key in RADIO_ROAMS:
+            self._band_change(client, payload, event.time_ms)
+        else:
+            self._roam(client, payload, event.time_ms)
+
+    def _roam(self, client: _Client, payload: Mapping[str, Any], t: int) -> None:
+        if not client.roams:
+            client.first_ms = t
+        client.roams += 1
+        client.last_ms = t
+        client.roam_watch.add(t)
+        source, target = _mac(payload.get("ap_from")), _mac(payload.get("ap_to"))
+        if source is None or target is None:
+            return
+        aps = client.access_points
+        aps[source] = aps.get(source, 0) + 1
+        aps[target] = aps.get(target, 0) + 1
+        if (
+            client.last_from == target
+            and client.last_to == source
+            and t - client.last_roam_ms <= self._return_ms
+        ):
+            client.bounces += 1
+            if client.bounce_watch is None:
+                client.bounce_watch = RateWatch(self._t.ping_pong_per_hour)
+            client.bounce_watch.add(t)
+            pair = (source, target) if source < target else (target, source)
+            client.pairs[pair] = client.pairs.get(pair, 0) + 1
+        client.last_from, client.last_to, client.last_roam_ms = source, target, t
+
+    def _band_change(self, client: _Client, payload: Mapping[str, Any], t: int) -> None:
+        if not client.band_changes:
+            client.band_first_ms = t
+            client.band_watch = RateWatch(self._t.band_changes_per_hour)
+        client.band_changes += 1
+        client.band_last_ms = t
+        assert client.band_watch is not None
+        client.band_watch.add(t)
+        ap = _mac(payload.get("ap"))
+        if ap is not None:
+            client.band_aps[ap] = client.band_aps.get(ap, 0) + 1
+        for name in ("radio_from", "radio_to"):
+            radio = payload.get(name)
+            if radio.__class__ is str:
+                client.bands[radio] = client.bands.get(radio, 0) + 1
+
+    def findings(self, context: Context) -> list[Finding]:
+        found = []
+        for mac, client in self._clients.items():
+            subject = Subject("client", mac, context.inventory.client_name(mac))
+            if client.roam_watch.peak >= self._t.per_hour:
+                found.append(self._excessive(context, subject, client))
+            elif client.bounce_watch and client.bounce_watch.peak >= self._t.ping_pong_per_hour:
+                found.append(self._ping_pong(context, subject, client))
+            band = client.band_watch
+            if band is not None and band.peak >= self._t.band_changes_per_hour:
+                found.append(self._band_flapping(context, subject, client, band.peak))
+        return found
+
+    @staticmethod
+    def _ranked(counts: dict[str, int], context: Context) -> list[Subject]:
+        order = sorted(counts, key=lambda mac: -counts[mac])
+        return [Subject("device", mac, context.inventory.device_name(mac)) for mac in order]
+
+    @staticmethod
+    def _pair(client: _Client, context: Context) -> tuple[str, str] | None:
+        if not client.pairs:
+            return None
+        first, second = max(client.pairs, key=lambda pair: client.pairs[pair])
+        inventory = context.inventory
+        return inventory.device_short_name(first), inventory.device_short_name(second)
+
+    def _excessive(self, context: Context, subject: Subject, client: _Client) -> Finding:
+        name = subject.name
+        aps = self._ranked(client.access_points, context)
+        top = [context.inventory.device_short_name(ap.id) for ap in aps[:2]]
+        between = " and ".join(top) if len(top) == 2 else names([ap.name for ap in aps])
+        mostly = f", mostly between {between}" if len(aps) >= 2 else ""
+        where = between if len(aps) >= 2 else "two access points"
+        pair = self._pair(client, context)
+        bounced = (
+            f" {client.bounces} of those roams went straight back to the access point it had "
+            f"just left ({pair[0]} ↔ {pair[1]}): a ping-pong."
+            if pair
+            else ""
+        )
+        return Finding(
+            id=finding_id(context.site, "excessive-roaming", subject),
+            rule="excessive-roaming",
+            category=Category.WIRELESS,
+            severity=Severity.MEDIUM,
+            title=f"{name} roamed {client.roam_watch.peak} times within one hour",
+            explanation=(
+                f"{name} kept switching access points{mostly}: "
+                f"{client.roams} roams in this period, up to {client.roam_watch.peak} within "
+                f"one hour (more than {self._t.per_hour} an hour is unusual).{bounced} Every "
+                "roam interrupts calls and video for a moment. It usually means two access "
+                "points cover the same spot with almost the same signal, or that the "
+                "client's WiFi is struggling."
+            ),
+            remediation=(
+                f"Find where {name} is used. If it sits between {where}, lower the transmit "
+                "power of one of them (UniFi Network → UniFi Devices → the access point → "
+                "Radios → Transmit Power: Medium or Low) so one clearly wins.",
+                "Make sure neighbouring access points are on different channels.",
+                "Update the client's operating system or WiFi driver; some devices roam "
+                "aggressively on old drivers.",
+                f"If {name} never moves (a TV, a printer), lock it to the nearest access point "
+                "(the client's Settings → Lock to Access Point).",
+            ),
+            count=client.roams,
+            first_seen_ms=client.first_ms,
+            last_seen_ms=client.last_ms,
+            subjects=(subject, *aps[:8]),
+        )
+
+    def _ping_pong(self, context: Context, subject: Subject, client: _Client) -> Finding:
+        peak = client.bounce_watch.peak if client.bounce_watch is not None else 0
+        name = subject.name
+        pair = self._pair(client, context) or ("one access point", "another")
+        aps = self._ranked(client.access_points, context)
+        return Finding(
+            id=finding_id(context.site, "roaming-ping-pong", subject),
+            rule="roaming-ping-pong",
+            category=Category.WIRELESS,
+            severity=Severity.MEDIUM,
+            title=f"{name} bounced between {pair[0]} and {pair[1]} {times(client.bounces)}",
+            explanation=(
+                f"{name} roamed to {pair[1]} and straight back to {pair[0]} (or the other way) "
+                f"{times(client.bounces)}, up to {peak} times within one "
+                "hour. Where two access points reach a spot with almost the same signal, a "
+                "client cannot settle on either, and every bounce interrupts calls and video."
+            ),
+            remediation=(
+                f"Lower the transmit power of {pair[0]} or {pair[1]} (UniFi Network → UniFi "
+                "Devices → the access point → Radios → Transmit Power) so one clearly covers "
+                f"the place where {name} is used.",
+                "If the two access points are close together, move one of them further away.",
+                f"If {name} does not move around, lock it to one access point (the client's "
+                "Settings → Lock to Access Point).",
+            ),
+            count=client.bounces,
+            first_seen_ms=client.first_ms,
+            last_seen_ms=client.last_ms,
+            subjects=(subject, *aps[:8]),
+        )
+
+    def _band_flapping(
+        self, context: Context, subject: Subject, client: _Client, peak: int
+    ) -> Finding:
+        name = subject.name
+        aps = self._ranked(client.band_aps, context)
+        where = names([context.inventory.device_short_name(ap.id) for ap in aps])
+        bands = names(sorted(band(radio) for radio in client.bands))
+        return Finding(
+            id=finding_id(context.site, "band-flapping", subject),
+            rule="band-flapping",
+            category=Category.WIRELESS,
+            severity=Severity.MEDIUM,
+            title=f"{name} switched WiFi bands {times(client.band_changes)}",
+            explanation=(
+                f"{name} kept switching between {bands} on {where}: "
+                f"{client.band_changes} band changes, up to {peak} within "
+                "one hour. Each change is a short interruption. A client that cannot decide "
+                "usually sits where the faster 5 GHz signal is only just usable."
+            ),
+            remediation=(
+                "Check Band Steering (UniFi Network → Settings → WiFi → the network → Band "
+                "Steering): turn it on to prefer 5 GHz, or off if it pushes this client too "
+                "hard.",
+                f"Lower the 2.4 GHz transmit power of {where} so 5 GHz wins wherever it is usable.",
+                f"If {name} is used far from the access point, move the access point or add "
+                "one closer.",
+                "Update the client's operating system or WiFi driver.",
+            ),
+            count=client.band_changes,
+            first_seen_ms=client.band_first_ms,
+            last_seen_ms=client.band_last_ms,
+            subjects=(subject, *aps[:8]),
+        )

@@ -1,0 +1,260 @@
+"""v2 system-log entries (UniFi Network 10.x) read as the ``EVT_*`` events the rules know.
+
+The controller side turns each v2 entry into an :class:`Event` whose ``key`` is the v2 key
+(``CLIENT_CONNECTED_WIRELESS_2``, ``THREAT_BLOCKED`` …) and whose payload is the entry:
+``parameters`` (``CLIENT``, ``DEVICE``, ``DEVICE_TO``, ``WLAN``, … each with ``id``, ``name``,
+``hostname``, ``ip``, ``model``), ``title_raw``, ``message_raw``, ``severity``, ``category``.
+:func:`normalise` builds the equivalent ``EVT_*`` event, so a v2 client connect feeds the same
+rules as an ``EVT_WU_Connected``; the summary still counts it once, under its v2 key. The key
+list is from third-party fixtures (unconfirmed): keys not mapped here are reported under
+"other activity" with their message filled in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from unifi_scanner.analyze.inventory import Inventory
+from unifi_scanner.controller.models import Event
+
+Builder = Callable[[Mapping[str, Any], Inventory], tuple[str, dict[str, Any]] | None]
+
+_PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
+#: v2 ``severity`` to Suricata-style priority (1 high … 3 low).
+_PRIORITY = {"VERY_HIGH": 1, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
+_KIND_PREFIX = {
+    "access point": "AP",
+    "switch": "SW",
+    "gateway": "GW",
+    "building bridge": "BB",
+}
+_TYPE_PREFIX = {"uap": "AP", "usw": "SW", "ugw": "GW", "udm": "GW", "uxg": "GW", "ubb": "BB"}
+
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def _param(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """``parameters[name]`` of an entry, or an empty mapping (entries come from JSON: dicts)."""
+    parameters = payload.get("parameters")
+    value = parameters.get(name) if isinstance(parameters, dict) else None
+    return value if isinstance(value, dict) else _EMPTY
+
+
+def _text(entry: Mapping[str, Any], *fields: str) -> str | None:
+    for field in fields:
+        value = entry.get(field)
+        if isinstance(value, str):
+            if value:
+                return value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return None
+
+
+def message(payload: Mapping[str, Any], inventory: Inventory | None = None) -> str | None:
+    """``message_raw`` (else ``title_raw``) with ``{CLIENT}``-style placeholders filled in,
+    by the names the entry carries, else the inventory's names for their MACs."""
+    raw = payload.get("message_raw") or payload.get("title_raw")
+    if not isinstance(raw, str) or not raw:
+        return None
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        entry = _param(payload, name)
+        label = _text(entry, "name", "hostname")
+        ident = _text(entry, "id", "mac")
+        if label is None and ident is not None and inventory is not None:
+            if name == "CLIENT":
+                label = inventory.client_name(ident)
+            elif name.startswith("DEVICE"):
+                label = inventory.device_name(ident)
+        return label or ident or _text(entry, "ip") or match.group(0)
+
+    return _PLACEHOLDER.sub(fill, raw)
+
+
+def _client(payload: Mapping[str, Any], fields: dict[str, Any]) -> bool:
+    client = _param(payload, "CLIENT")
+    mac = _text(client, "id", "mac")
+    if mac is None:
+        return False
+    fields["user"] = mac
+    label = _text(client, "name", "hostname")
+    if label:
+        fields["hostname"] = label
+    wlan = _text(_param(payload, "WLAN"), "name")
+    if wlan:
+        fields["ssid"] = wlan
+    return True
+
+
+def _device_prefix(device: Mapping[str, Any], inventory: Inventory, mac: str) -> str:
+    by_type = _TYPE_PREFIX.get(str(device.get("type", "")).lower())
+    if by_type:
+        return by_type
+    return _KIND_PREFIX.get(inventory.device_kind(mac, ""), "DEV")
+
+
+def _named(fields: dict[str, Any], prefix: str, device: Mapping[str, Any]) -> None:
+    name, model = _text(device, "name"), _text(device, "model")
+    if name:
+        fields[f"{prefix}_name"] = name
+    if model:
+        fields[f"{prefix}_model"] = model
+
+
+def _client_event(key: str, device_field: str) -> Builder:
+    def build(
+        payload: Mapping[str, Any], inventory: Inventory
+    ) -> tuple[str, dict[str, Any]] | None:
+        fields: dict[str, Any] = {}
+        if not _client(payload, fields):
+            return None
+        device = _param(payload, "DEVICE")
+        mac = _text(device, "id", "mac")
+        if mac:
+            fields[device_field] = mac
+            _named(fields, device_field, device)
+        seconds = _text(_param(payload, "DURATION"), "value", "id", "name")
+        if seconds is not None and seconds.isdigit():
+            fields["duration"] = int(seconds)
+        return key, fields
+
+    return build
+
+
+def _roam(payload: Mapping[str, Any], inventory: Inventory) -> tuple[str, dict[str, Any]] | None:
+    fields: dict[str, Any] = {}
+    if not _client(payload, fields):
+        return None
+    source = _text(_param(payload, "DEVICE_FROM"), "id") or _text(_param(payload, "DEVICE"), "id")
+    target = _text(_param(payload, "DEVICE_TO"), "id")
+    if source:
+        fields["ap_from"] = source
+    if target:
+        fields["ap_to"] = target
+    return "EVT_WU_Roam", fields
+
+
+def _device_event(suffix: str) -> Builder:
+    def build(
+        payload: Mapping[str, Any], inventory: Inventory
+    ) -> tuple[str, dict[str, Any]] | None:
+        device = _param(payload, "DEVICE")
+        mac = _text(device, "id", "mac")
+        if mac is None:
+            return None
+        prefix = _device_prefix(device, inventory, mac)
+        field = prefix.lower()
+        fields: dict[str, Any] = {field: mac}
+        _named(fields, field, device)
+        return f"EVT_{prefix}_{suffix}", fields
+
+    return build
+
+
+def _wan(state: str) -> Builder:
+    def build(
+        payload: Mapping[str, Any], inventory: Inventory
+    ) -> tuple[str, dict[str, Any]] | None:
+        fields: dict[str, Any] = {"state": state}
+        device = _param(payload, "DEVICE")
+        gateway = _text(device, "id", "mac")
+        if gateway:
+            fields["gw"] = gateway
+            _named(fields, "gw", device)
+        iface = _text(_param(payload, "WAN"), "name", "id") or _text(
+            _param(payload, "NETWORK"), "name", "id"
+        )
+        fields["iface"] = iface or "WAN"
+        return "EVT_GW_WANTransition", fields
+
+    return build
+
+
+def _threat(action: str) -> Builder:
+    def build(
+        payload: Mapping[str, Any], inventory: Inventory
+    ) -> tuple[str, dict[str, Any]] | None:
+        fields: dict[str, Any] = {"inner_alert_action": action}
+        signature = _param(payload, "SIGNATURE") or _param(payload, "THREAT")
+        fields["inner_alert_signature"] = (
+            _text(signature, "name") or message(payload, inventory) or "unknown threat"
+        )
+        sid = _text(signature, "id")
+        if sid:
+            fields["inner_alert_signature_id"] = sid
+        for target, names in (
+            ("src_ip", ("SRC_IP", "SOURCE_IP", "SOURCE")),
+            ("dest_ip", ("DST_IP", "DESTINATION_IP", "DESTINATION")),
+        ):
+            for name in names:
+                value = _text(_param(payload, name), "ip", "name", "id")
+                if value:
+                    fields[target] = value
+                    break
+        if "src_ip" not in fields:
+            client = _text(_param(payload, "CLIENT"), "ip")
+            if client:
+                fields["src_ip"] = client
+        category = _text(_param(payload, "CATEGORY"), "name") or _text(payload, "subcategory")
+        if category:
+            fields["inner_alert_category"] = category
+        priority = _PRIORITY.get(str(payload.get("severity", "")).upper())
+        if priority is not None:
+            fields["inner_alert_severity"] = priority
+        return "EVT_IPS_IpsAlert", fields
+
+    return build
+
+
+#: v2 key → how to build the equivalent ``EVT_*`` event (with and without the ``_2`` suffix).
+BUILDERS: dict[str, Builder] = {}
+for _base, _builder in {
+    "CLIENT_CONNECTED_WIRELESS": _client_event("EVT_WU_Connected", "ap"),
+    "CLIENT_DISCONNECTED_WIRELESS": _client_event("EVT_WU_Disconnected", "ap"),
+    "CLIENT_CONNECTED_WIRED": _client_event("EVT_LU_Connected", "sw"),
+    "CLIENT_DISCONNECTED_WIRED": _client_event("EVT_LU_Disconnected", "sw"),
+    "CLIENT_ROAMED": _roam,
+    "DEVICE_UNREACHABLE": _device_event("Lost_Contact"),
+    "DEVICE_OFFLINE": _device_event("Lost_Contact"),
+    "DEVICE_RECONNECTED": _device_event("Connected"),
+    "DEVICE_ONLINE": _device_event("Connected"),
+    "NETWORK_WAN_FAILED": _wan("inactive"),
+    "NETWORK_WAN_RESTORED": _wan("active"),
+    "THREAT_BLOCKED": _threat("blocked"),
+    "THREAT_DETECTED": _threat("alert"),
+}.items():
+    BUILDERS[_base] = BUILDERS[f"{_base}_2"] = _builder
+BUILDERS["THREAT_DETECTED_V3"] = _threat("alert")
+BUILDERS["THREAT_BLOCKED_V3"] = _threat("blocked")
+
+
+def normalise(event: Event, inventory: Inventory) -> Event | None:
+    """The ``EVT_*`` event equivalent to a v2 entry, or None when it lacks what is needed."""
+    builder = BUILDERS.get(event.key)
+    if builder is None:
+        return None
+    built = builder(event.payload, inventory)
+    if built is None:
+        return None
+    key, fields = built
+    label = fields.get("hostname")
+    if isinstance(label, str) and isinstance(fields.get("user"), str):
+        inventory.note_client(fields["user"], label)
+    # The entry itself rides along, for anything that wants its text (``message``).
+    fields["v2_key"] = event.key
+    fields["v2"] = event.payload
+    return Event(
+        identity=event.identity,
+        key=key,
+        subsystem=event.subsystem,
+        site=event.site,
+        time_ms=event.time_ms,
+        received_ms=event.received_ms,
+        source=event.source,
+        payload=fields,
+    )
