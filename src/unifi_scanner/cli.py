@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--site", help="only this site (default: every stored site)")
     report.add_argument("--out", type=Path, help="report directory (default UNIFI_REPORT_DIR)")
 
+    tail = commands.add_parser(
+        "tail", help="follow the live event stream in plain English until Ctrl-C"
+    )
+    _with_config(tail)
+    tail.add_argument("--site", help="only this site (default: every configured site)")
+    tail.add_argument("--json", action="store_true", help="one JSON object per event")
+
     events = commands.add_parser("events", help="list stored events")
     _with_config(events)
     events.add_argument("--since", type=parse_duration, default=86400.0, help="default 24h")

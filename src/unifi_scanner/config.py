@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -34,7 +41,7 @@ ENV_PREFIX = "UNIFI_"
 CONFIG_ENV = "UNIFI_CONFIG"
 
 #: Fields that may be given as ``UNIFI_<NAME>_FILE`` / ``<name>_file:`` (a path to the value).
-SECRET_FIELDS = ("password", "api_key", "totp_secret")
+SECRET_FIELDS = ("password", "api_key", "totp_secret", "ssh_password", "ssh_key_passphrase")
 
 #: ``UNIFI_SITE=all`` follows every site the account can see.
 ALL_SITES = "all"
@@ -77,6 +84,40 @@ def _check_fingerprint(value: str | None) -> str | None:
 Sites = Annotated[list[str], NoDecode]
 
 
+class SshConfig(BaseModel):
+    """The SSH fallback: log files read over SFTP when neither the socket nor REST works.
+
+    See docs/ssh.md for which files each device type keeps and how host keys are pinned.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+    host: str = Field(description="SSH host (the console or a device).")
+    port: int = Field(default=22, ge=1, le=65535, description="SSH port.")
+    username: str = Field(default="root", min_length=1, description="SSH account.")
+    password: SecretStr | None = Field(default=None, description="SSH password.")
+    key_file: Path | None = Field(default=None, description="Private key file.")
+    key_passphrase: SecretStr | None = Field(default=None, description="Its passphrase.")
+    known_hosts: Path | None = Field(default=None, description="OpenSSH known_hosts file.")
+    host_key: str | None = Field(
+        default=None, description="Pinned host key(s): public key lines or SHA256: prints."
+    )
+    paths: list[str] = Field(
+        default_factory=lambda: ["/var/log/messages"], description="Absolute log paths."
+    )
+    poll_interval: float = Field(default=30.0, gt=0, description="Seconds between reads.")
+    max_read_bytes: int = Field(default=1024 * 1024, ge=1024, description="Per file, per read.")
+    start_at_end: bool = Field(
+        default=False, description="Without a stored position, skip what the files hold."
+    )
+    device_mac: str | None = Field(default=None, description="Device that owns the files.")
+    device_name: str | None = Field(default=None, description="Its name.")
+    timezone: str | None = Field(default=None, description="Zone of the log time stamps.")
+    fallback_after: float = Field(
+        default=120.0, ge=0, description="Seconds without socket and REST before SSH engages."
+    )
+
+
 class ConnectionOptions(BaseModel):
     """How to reach and read one controller: TLS policy, timeouts, socket behaviour."""
 
@@ -99,6 +140,11 @@ class ConnectionOptions(BaseModel):
         ge=5,
         le=86400,
         description="Seconds without any frame before the event socket is probed and renewed.",
+    )
+    rest_poll_interval: float = Field(
+        default=300.0,
+        ge=0,
+        description="Seconds between REST history polls beside the socket (0: only back-fill).",
     )
 
 
@@ -125,6 +171,7 @@ class ControllerConfig(ConnectionOptions):
         default_factory=lambda: ["default"],
         description="Site short name, a comma-separated list, or 'all'.",
     )
+    ssh: SshConfig | None = Field(default=None, description="SSH fallback (see docs/ssh.md).")
 
     @field_validator("host")
     @classmethod
@@ -196,6 +243,28 @@ class Settings(BaseSettings):
         le=86400,
         description="Seconds without any frame before the event socket is probed and renewed.",
     )
+    rest_poll_interval: float = Field(
+        default=300.0,
+        ge=0,
+        description="Seconds between REST history polls beside the socket (0: only back-fill).",
+    )
+    ssh_host: str | None = Field(default=None, description="SSH fallback host (unset: off).")
+    ssh_port: int = Field(default=22, ge=1, le=65535, description="SSH port.")
+    ssh_username: str = Field(default="root", min_length=1, description="SSH account.")
+    ssh_password: SecretStr | None = Field(default=None, description="SSH password.")
+    ssh_key_file: Path | None = Field(default=None, description="SSH private key file.")
+    ssh_key_passphrase: SecretStr | None = Field(default=None, description="Its passphrase.")
+    ssh_known_hosts: Path | None = Field(default=None, description="known_hosts file.")
+    ssh_host_key: str | None = Field(default=None, description="Pinned SSH host key(s).")
+    ssh_paths: Sites = Field(
+        default_factory=lambda: ["/var/log/messages"], description="Log paths, comma-separated."
+    )
+    ssh_poll_interval: float = Field(default=30.0, gt=0, description="Seconds between reads.")
+    ssh_timezone: str | None = Field(default=None, description="Zone of log time stamps.")
+    ssh_device_mac: str | None = Field(default=None, description="Device owning the files.")
+    ssh_fallback_after: float = Field(
+        default=120.0, ge=0, description="Seconds without socket and REST before SSH engages."
+    )
     controllers: list[ControllerConfig] = Field(
         default_factory=list,
         description="Several controllers (YAML only); each entry takes the settings above.",
@@ -224,6 +293,10 @@ class Settings(BaseSettings):
         description="Events held in memory while the store is unavailable (then oldest dropped).",
     )
     report_dir: Path = Field(default=Path("reports"), description="Where reports are written.")
+    thresholds: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Analysis limits (YAML only), e.g. {roaming: {per_hour: 8}}; see README.",
+    )
     log_level: str | None = Field(
         default=None,
         description="debug, info, warning or error (default: info for collect, warning else).",
@@ -257,6 +330,12 @@ class Settings(BaseSettings):
             raise ValueError("expected one of debug, info, warning, error")
         return value
 
+    def analysis_thresholds(self) -> Any:
+        """The configured :class:`~unifi_scanner.analyze.thresholds.Thresholds`."""
+        from unifi_scanner.thresholds_config import thresholds_from
+
+        return thresholds_from(self.thresholds)[0]
+
     def controller_configs(self) -> list[ControllerConfig]:
         """The controllers to follow; :class:`ConfigError` says what is missing for each."""
         if self.controllers and self.host is not None:
@@ -272,8 +351,24 @@ class Settings(BaseSettings):
             flat = {
                 name: getattr(self, name)
                 for name in ControllerConfig.model_fields
-                if name != "name" and name in type(self).model_fields
+                if name not in ("name", "ssh") and name in type(self).model_fields
             }
+            if self.ssh_host is not None:
+                flat["ssh"] = SshConfig(
+                    host=self.ssh_host,
+                    port=self.ssh_port,
+                    username=self.ssh_username,
+                    password=self.ssh_password,
+                    key_file=self.ssh_key_file,
+                    key_passphrase=self.ssh_key_passphrase,
+                    known_hosts=self.ssh_known_hosts,
+                    host_key=self.ssh_host_key,
+                    paths=self.ssh_paths,
+                    poll_interval=self.ssh_poll_interval,
+                    timezone=self.ssh_timezone,
+                    device_mac=self.ssh_device_mac,
+                    fallback_after=self.ssh_fallback_after,
+                )
             configs = [ControllerConfig(**flat)]
         else:
             raise ConfigError([_line("host", "required to connect to a controller")])
@@ -290,6 +385,8 @@ class Settings(BaseSettings):
                         )
             if config.ca_file is not None and not config.ca_file.is_file():
                 errors.append(f"{where}ca_file: no such file: {config.ca_file}")
+            if config.ssh is not None:
+                errors += _ssh_problems(config.ssh, f"{where}ssh." if where else "ssh_")
         if errors:
             raise ConfigError(errors)
         return configs
@@ -338,6 +435,40 @@ class _SecretFileSource(PydanticBaseSettingsSource):
         return values
 
 
+def _ssh_problems(ssh: SshConfig, where: str) -> list[str]:
+    """What the SSH source would refuse, said now rather than at its first connection."""
+    from unifi_scanner.controller.ssh_hostkeys import SshConfigError
+
+    try:
+        ssh_settings(ssh)
+    except SshConfigError as exc:
+        return [f"{where.rstrip('_.')}: {exc}"]
+    return []
+
+
+def ssh_settings(ssh: SshConfig) -> Any:
+    """The :class:`~unifi_scanner.controller.ssh_settings.SshSettings` for ``ssh``."""
+    from unifi_scanner.controller.ssh_settings import SshSettings
+
+    return SshSettings(
+        host=ssh.host,
+        username=ssh.username,
+        port=ssh.port,
+        password=ssh.password,
+        key_file=ssh.key_file,
+        key_passphrase=ssh.key_passphrase,
+        known_hosts=ssh.known_hosts,
+        host_key=ssh.host_key,
+        paths=tuple(ssh.paths),
+        poll_interval=ssh.poll_interval,
+        max_read_bytes=ssh.max_read_bytes,
+        start_at_end=ssh.start_at_end,
+        device_mac=ssh.device_mac,
+        device_name=ssh.device_name,
+        timezone=ssh.timezone,
+    )
+
+
 def _read_secret_file(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
@@ -370,6 +501,21 @@ def _secrets_from_files(entry: dict[Any, Any], where: str, errors: list[str]) ->
     return values
 
 
+def _ssh_secrets_from_files(entry: dict[Any, Any], where: str, errors: list[str]) -> dict[str, Any]:
+    """``password_file`` / ``key_passphrase_file`` inside an ``ssh:`` mapping."""
+    values: dict[str, Any] = {}
+    for key, value in entry.items():
+        name = str(key).lower()
+        if name in ("password_file", "key_passphrase_file"):
+            try:
+                values[name.removesuffix("_file")] = _read_secret_file(Path(str(value)))
+            except ValueError as exc:
+                errors.append(f"{where}{name}: {exc}")
+        else:
+            values[name] = value
+    return values
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -395,6 +541,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
             else entry
             for index, entry in enumerate(controllers)
         ]
+        for index, entry in enumerate(values["controllers"]):
+            ssh = entry.get("ssh") if isinstance(entry, dict) else None
+            if isinstance(ssh, dict):
+                entry["ssh"] = _ssh_secrets_from_files(ssh, f"controllers[{index}].ssh.", errors)
     if errors:
         raise ConfigError([f"{line} (config file {path})" for line in errors])
     return values
@@ -464,8 +614,14 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     init = {key: value for key, value in overrides.items() if value is not None}
     Settings._yaml_data = yaml_data
     try:
-        return Settings(**init)
+        settings = Settings(**init)
     except ValidationError as exc:
         raise ConfigError([_describe(error) for error in exc.errors()]) from None
     finally:
         Settings._yaml_data = {}
+    from unifi_scanner.thresholds_config import thresholds_from
+
+    _tree, errors = thresholds_from(settings.thresholds)
+    if errors:
+        raise ConfigError(errors)
+    return settings

@@ -12,14 +12,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from unifi_scanner.analyze import Inventory, analyze
+from unifi_scanner.analyze.thresholds import Thresholds
 from unifi_scanner.collect import SiteCollector
-from unifi_scanner.config import ControllerConfig, Settings
+from unifi_scanner.collect.ssh_source import SshOptions
+from unifi_scanner.config import ControllerConfig, Settings, SshConfig, ssh_settings
 from unifi_scanner.controller import (
     ConnectionFailed,
     ControllerError,
@@ -30,10 +34,14 @@ from unifi_scanner.controller.discovery import Endpoint, locate, tls_context
 from unifi_scanner.controller.errors import TLSVerificationFailed
 from unifi_scanner.controller.login import Credentials
 from unifi_scanner.controller.retry import Backoff
+from unifi_scanner.controller.ssh import SshLogSource
+from unifi_scanner.controller.versions import event_sources
 from unifi_scanner.deliver import write_reports
 from unifi_scanner.log import get_logger
 from unifi_scanner.report import (
+    SCHEMA,
     ControllerInfo,
+    GapInfo,
     build_report,
     render_html,
     render_json,
@@ -98,6 +106,8 @@ class SiteFollower:
     store: SQLiteStore
     compression: bool = True
     silence_timeout: float | None = 300.0
+    rest_poll_interval: float = 0.0
+    ssh: SshConfig | None = None
     info: ControllerInfo | None = None
     collector: SiteCollector | None = None
     _task: asyncio.Task[None] | None = None
@@ -128,15 +138,33 @@ class SiteFollower:
             controller=self.session.url,
             compression=self.compression,
             silence_timeout=self.silence_timeout,
+            sources=event_sources(sysinfo.version),
+            rest_poll_interval=self.rest_poll_interval,
+            ssh=self._ssh_options(sysinfo.timezone),
         )
         await self.collector.snapshot_inventory()
-        self._task = asyncio.create_task(self.collector.stream.run(), name=f"ws-{self.site}")
+        self._task = asyncio.create_task(
+            self.collector.run(snapshot=False), name=f"site-{self.site}"
+        )
         return self.info
+
+    def _ssh_options(self, timezone: str | None) -> SshOptions | None:
+        if self.ssh is None:
+            return None
+        url, site, store = self.session.url, self.site, self.store
+        return SshOptions(
+            source=SshLogSource(ssh_settings(self.ssh), site=site, controller_timezone=timezone),
+            fallback_after=self.ssh.fallback_after,
+            flush=self.writer.flush,
+            load_cursors=lambda: store.ssh_cursors(url, site),
+            save_cursors=lambda cursors: store.save_ssh_cursors(url, site, cursors),
+        )
 
     async def wait_connected(self, seconds: float) -> None:
         """Wait until the event socket is open; TimeoutError after ``seconds``."""
         assert self.collector is not None
-        await asyncio.wait_for(self.collector.stream.connected.wait(), seconds)
+        async with asyncio.timeout(seconds):
+            await self.collector.stream.connected.wait()
 
     async def stop(self) -> None:
         """Stop following and commit everything received so far."""
@@ -144,6 +172,8 @@ class SiteFollower:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self.collector is not None:
+            await self.collector.close()
         await self.writer.flush()
 
     def failure(self) -> BaseException | None:
@@ -218,6 +248,8 @@ class ControllerFollower:
                 self.store,
                 compression=self.config.ws_compression,
                 silence_timeout=self.config.ws_silence_timeout,
+                rest_poll_interval=self.config.rest_poll_interval,
+                ssh=self.config.ssh,
             )
             await follower.start()
             self.sites[name] = follower
@@ -283,22 +315,82 @@ def report_site(
     since_ms: int,
     until_ms: int,
     generated_at_ms: int | None = None,
+    thresholds: Thresholds | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Analyse the stored events of one site in ``[since_ms, until_ms)`` into a report."""
+    """Analyse what the store holds for one site in ``[since_ms, until_ms)`` into a report.
+
+    ``previous`` is the site's previous report document, if any: findings are then marked new
+    or ongoing, and those that went away are listed as resolved.
+    """
+    url, site = controller.url, controller.site
     inventory = Inventory(
-        store.devices(site=controller.site, controller=controller.url),
-        store.clients(site=controller.site, controller=controller.url),
+        store.devices(site=site, controller=url), store.clients(site=site, controller=url)
     )
+
+    def snapshots(kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        for snapshot in store.iter_snapshots(
+            kind, site=site, controller=url, since_ms=since_ms, until_ms=until_ms
+        ):
+            yield snapshot.time_ms, snapshot.record
+
+    admin_sources = {
+        str(event.payload["ip"])
+        for event in store.iter_events(controller=url, key="EVT_AD_Login", until_ms=since_ms)
+        if event.payload.get("ip")
+    }
     analysis = analyze(
-        store.iter_events(
-            site=controller.site, controller=controller.url, since_ms=since_ms, until_ms=until_ms
-        ),
-        site=controller.site,
+        store.iter_events(site=site, controller=url, since_ms=since_ms, until_ms=until_ms),
+        site=site,
         period_start_ms=since_ms,
         period_end_ms=until_ms,
         inventory=inventory,
+        thresholds=thresholds,
+        device_snapshots=snapshots("devices"),
+        client_snapshots=snapshots("clients"),
+        previous_findings=_previous_findings(previous, controller),
+        known_admin_sources=admin_sources,
     )
-    return build_report(analysis, controller, generated_at_ms=generated_at_ms or wall_ms())
+    sources = store.count_by_source(site=site, controller=url, since_ms=since_ms, until_ms=until_ms)
+    gaps = [
+        GapInfo(gap.start_ms, gap.end_ms, gap.backfill, gap.recovered)
+        for gap in store.gaps(site=site, controller=url, since_ms=since_ms, until_ms=until_ms)
+    ]
+    return build_report(
+        analysis,
+        controller,
+        generated_at_ms=generated_at_ms or wall_ms(),
+        sources=sources,
+        gaps=gaps,
+    )
+
+
+def _previous_findings(
+    previous: dict[str, Any] | None, controller: ControllerInfo
+) -> list[dict[str, Any]] | None:
+    """The previous report's findings when it is about the same site (else no comparison)."""
+    if previous is None:
+        return None
+    about = previous.get("controller") if isinstance(previous, dict) else None
+    if not isinstance(about, dict) or (about.get("url"), about.get("site")) != (
+        controller.url,
+        controller.site,
+    ):
+        return None
+    findings = previous.get("findings")
+    return [f for f in findings if isinstance(f, dict)] if isinstance(findings, list) else []
+
+
+def read_previous_report(directory: Path) -> dict[str, Any] | None:
+    """``report.json`` already in ``directory``, if it is a readable v1 report."""
+    path = directory / "report.json"
+    try:
+        document = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        return None
+    return document
 
 
 def write_report_files(report: dict[str, Any], directory: Path) -> list[Path]:

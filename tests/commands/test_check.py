@@ -51,6 +51,7 @@ async def test_check_passes_and_explains_each_step(
         "UniFi Network 10.3.58",
         "websocket + system-log",
         "handshake ok; first frame:",
+        "the system log answers (",
         "Everything the scanner needs works.",
     ):
         assert expected in printed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -83,13 +84,15 @@ async def test_collect_follows_every_controller_and_survives_one_being_down(
         "    username: admin\n    password: pw\n    verify_ssl: false\n"
     )
     assert await run_cli("collect", "--config", str(config), "--duration", "3s") == 0
+    # Frames pushed in the last moments before collect stopped may never have been read.
+    settled_ms = int(time.time() * 1000) - 1500
     captured = capsys.readouterr()
     assert "warning: gone: cannot open a TLS connection to 127.0.0.1" in captured.err
     store = SQLiteStore(tmp_path / "events.db")
     try:
         stored = set(store.identities())
         for emulator in (first, second):
-            sent = {record["_id"] for record in emulator.sent}
+            sent = {record["_id"] for record in emulator.sent if record["sent_at"] < settled_ms}
             assert sent
             assert sent <= stored
         sites = {(controller, site) for controller, site, _f, _v in store.sites()}

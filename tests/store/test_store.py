@@ -11,7 +11,7 @@ import pytest
 
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
-from unifi_scanner.store import BatchWriter, SQLiteStore, StoreError
+from unifi_scanner.store import BatchWriter, GapRecord, SQLiteStore, StoreError
 from unifi_scanner.store.sqlite import Batch
 
 CONTROLLER = "https://unifi.test"
@@ -48,7 +48,7 @@ def store(tmp_path: Path) -> SQLiteStore:
 def test_wal_mode_and_schema_version(store: SQLiteStore) -> None:
     db = sqlite3.connect(store.path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 5
     assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
 
 
@@ -71,7 +71,7 @@ def test_an_older_store_is_migrated_and_keeps_its_events(tmp_path: Path) -> None
         assert store.pins() == {CONTROLLER: "ab" * 32}
     finally:
         store.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 5
 
 
 def test_events_are_stored_once_with_every_source(store: SQLiteStore) -> None:
@@ -139,7 +139,11 @@ def test_inventory_gaps_and_sites(store: SQLiteStore) -> None:
     store.record_site(CONTROLLER, "default", flavour="unifi-os", version="10.3.58", seen_ms=5)
     assert store.devices(site="default")[0]["name"] == "Kitchen AP"
     assert [c["hostname"] for c in store.clients()] == ["ipad"]
-    assert store.gaps() == [Gap("default", 10, 20)]
+    assert store.gaps() == [GapRecord("default", 10, 20, "pending", 0)]
+    store.write_batch(Batch(gap_results=[(CONTROLLER, Gap("default", 10, 20), "filled", 7)]))
+    assert store.gaps() == [GapRecord("default", 10, 20, "filled", 7)]
+    assert store.gaps(since_ms=21) == []
+    assert store.gaps(until_ms=10) == []
     assert store.sites() == [(CONTROLLER, "default", "unifi-os", "10.3.58")]
 
 
@@ -306,3 +310,41 @@ async def test_close_gives_up_when_the_store_never_recovers(
     assert "giving up on events that could not be written" in logged
     assert str(store.path) in logged
     assert "database is locked" in logged
+
+
+def test_system_log_history_is_matched_to_live_events(store: SQLiteStore) -> None:
+    from unifi_scanner.controller.frames import parse_event
+    from unifi_scanner.controller.systemlog import parse_entry
+
+    mac, ap = "d8:4c:90:00:00:21", "78:45:58:00:00:01"
+    live = parse_event(
+        {"_id": "a" * 24, "key": "EVT_WU_Connected", "time": T0 + 250, "user": mac, "ap": ap},
+        site="default",
+        received_ms=T0,
+        source="websocket",
+    )
+    entry = {
+        "id": "b" * 24,
+        "key": "CLIENT_CONNECTED_WIRELESS_2",
+        "category": "CLIENT_DEVICES",
+        "timestamp": T0 + 250,
+        "message_raw": "{CLIENT} connected to {WLAN}",
+        "parameters": {
+            "CLIENT": {"id": mac, "name": "iPad"},
+            "WLAN": {"id": "Home", "name": "Home"},
+        },
+    }
+    history = parse_entry(entry, site="default", received_ms=T0 + 9)
+    assert history.payload["msg"] == "iPad connected to Home"
+    other = parse_entry(
+        {**entry, "id": "c" * 24, "parameters": {"CLIENT": {"id": "00:00:00:00:00:99"}}},
+        site="default",
+        received_ms=T0 + 9,
+    )
+    store.write_batch(Batch(events=[(CONTROLLER, live)]))
+    first = store.write_batch(Batch(events=[(CONTROLLER, history), (CONTROLLER, other)]))
+    again = store.write_batch(Batch(events=[(CONTROLLER, history)]))
+    assert (first.inserted, first.duplicates) == (1, 1)
+    assert (again.inserted, again.duplicates) == (0, 1)
+    stored = {e.identity: e.source for e in store.iter_events()}
+    assert stored == {"a" * 24: "websocket,system-log", "c" * 24: "system-log"}

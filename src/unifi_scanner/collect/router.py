@@ -6,6 +6,7 @@ the live stream would have been.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from unifi_scanner.collect.sink import EventSink
@@ -24,6 +25,18 @@ class FrameStats:
     rejected_frames: int = 0
     rejected_events: int = 0
     by_message: dict[str, int] = field(default_factory=dict)
+    #: Controller time of the newest and of the first event seen (0 before any).
+    newest_event_ms: int = 0
+    first_event_ms: int = 0
+    #: (events counted before a frame, oldest event time in it), for the latest frames.
+    recent_frames: deque[tuple[int, int]] = field(default_factory=lambda: deque(maxlen=64))
+
+    def first_event_after(self, count: int) -> int:
+        """Controller time of the oldest event in the first frame that followed ``count``."""
+        for before, oldest in self.recent_frames:
+            if before >= count:
+                return oldest
+        return self.newest_event_ms
 
 
 class FrameRouter:
@@ -56,8 +69,17 @@ class FrameRouter:
             if parsed.rejected:
                 stats.rejected_events += parsed.rejected
                 log.debug("events rejected", site=self.site, reasons=parsed.reasons[:3])
-            stats.events += len(parsed.events)
-            self.sink.add_events(self.controller, parsed.events)
+            if parsed.events:
+                stats.recent_frames.append(
+                    (stats.events, min(event.time_ms for event in parsed.events))
+                )
+                stats.events += len(parsed.events)
+                newest = max(event.time_ms for event in parsed.events)
+                if newest > stats.newest_event_ms:
+                    stats.newest_event_ms = newest
+                if not stats.first_event_ms:
+                    stats.first_event_ms = min(event.time_ms for event in parsed.events)
+                self.sink.add_events(self.controller, parsed.events)
         elif frame.message == "device:sync":
             self.sink.add_devices(self.controller, self.site, frame.data, received_ms)
         elif frame.message == "sta:sync":

@@ -27,3 +27,6 @@ class EventSink(Protocol):
     ) -> None: ...
 
     def add_gap(self, controller: str, gap: Gap) -> None: ...
+
+    def add_gap_result(self, controller: str, gap: Gap, state: str, recovered: int) -> None:
+        """What back-filling ``gap`` achieved (``filled``, ``unavailable``, ``failed``)."""

@@ -15,21 +15,31 @@ import argparse
 import asyncio
 import contextlib
 import ssl
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
+from unifi_scanner.collect.backfill import Backfiller, Window
 from unifi_scanner.commands.output import out, print_table, settings_from
-from unifi_scanner.config import ControllerConfig, Settings
+from unifi_scanner.config import ControllerConfig, Settings, ssh_settings
 from unifi_scanner.controller import ControllerError, ControllerSession, NetworkApi
 from unifi_scanner.controller.discovery import Endpoint, locate, tls_context
-from unifi_scanner.controller.errors import ConnectionFailed, TLSVerificationFailed
+from unifi_scanner.controller.errors import (
+    ConnectionFailed,
+    EndpointUnavailable,
+    TLSVerificationFailed,
+)
 from unifi_scanner.controller.frames import FrameError, parse_frame
+from unifi_scanner.controller.models import Event
+from unifi_scanner.controller.ssh import SshLogSource
 from unifi_scanner.controller.tls import format_fingerprint
-from unifi_scanner.controller.versions import event_sources
+from unifi_scanner.controller.versions import EventSources, event_sources
+from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.report.render import clean, flavour_label
 from unifi_scanner.service import credentials_of, wall_ms
 from unifi_scanner.store import SQLiteStore
@@ -152,12 +162,10 @@ async def _tls(
 async def _handshake(endpoint: Endpoint, context: ssl.SSLContext) -> None:
     """A TLS handshake under the policy, before any credentials are sent."""
     try:
-        _reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(
+        async with asyncio.timeout(10):
+            _reader, writer = await asyncio.open_connection(
                 endpoint.host, endpoint.port, ssl=context, server_hostname=endpoint.host
-            ),
-            10,
-        )
+            )
     except ssl.SSLCertVerificationError as exc:
         raise TLSVerificationFailed(endpoint.url, str(exc.verify_message or exc.reason)) from None
     except (OSError, TimeoutError) as exc:
@@ -209,6 +217,68 @@ async def _login_and_sites(
     report.add("event sources", OK, f"{' + '.join(sources.names)}: {sources.reason}")
     for site in wanted:
         report.add(f"websocket {site}", *await _first_frame(session, site, wait))
+    report.add("rest history", *await _rest_history(api, wanted[0], sources))
+    if config.ssh is not None:
+        report.add("ssh fallback", *await _ssh(config, wanted[0], sysinfo.timezone))
+
+
+async def _rest_history(api: NetworkApi, site: str, sources: EventSources) -> tuple[str, str]:
+    """Whether gaps can be back-filled: ask the history for the last hour."""
+    backfiller = Backfiller(api, site, _NoSink(), controller=api.session.url, sources=sources)
+    now = wall_ms()
+    try:
+        events = await backfiller.fetch(Window(now - 3_600_000, now))
+    except EndpointUnavailable as exc:
+        return WARN, f"{exc}: gaps in the socket stream cannot be back-filled"
+    except ControllerError as exc:
+        return WARN, f"asking the history failed ({exc}): gaps may stay unfilled"
+    name = "system log" if sources.system_log else "stat/event"
+    return (
+        OK,
+        f"the {name} answers ({len(events)} events in the last hour): gaps can be back-filled",
+    )
+
+
+async def _ssh(config: ControllerConfig, site: str, timezone: str | None) -> tuple[str, str]:
+    """Log in over SSH, check the host key, read the files once."""
+    assert config.ssh is not None
+    try:
+        source = SshLogSource(ssh_settings(config.ssh), site=site, controller_timezone=timezone)
+        async with source:
+            poll = await source.poll()
+    except ControllerError as exc:
+        return FAIL, str(exc)
+    unreadable = [f"{f.path}: {f.error}" for f in poll.files if f.error]
+    if unreadable:
+        return WARN, "logged in; " + "; ".join(unreadable)
+    return OK, (
+        f"logged in to {config.ssh.host} and read {len(poll.files)} file(s) "
+        f"({len(poll.events)} events); engages after {config.ssh.fallback_after:g} s without "
+        "socket and REST"
+    )
+
+
+class _NoSink:
+    """check only asks; nothing is stored."""
+
+    def add_events(self, controller: str, events: Sequence[Event]) -> None:
+        return None
+
+    def add_devices(
+        self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
+    ) -> None:
+        return None
+
+    def add_clients(
+        self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
+    ) -> None:
+        return None
+
+    def add_gap(self, controller: str, gap: Gap) -> None:
+        return None
+
+    def add_gap_result(self, controller: str, gap: Gap, state: str, recovered: int) -> None:
+        return None
 
 
 async def _first_frame(session: ControllerSession, site: str, wait: float) -> tuple[str, str]:
@@ -224,7 +294,8 @@ async def _first_frame(session: ControllerSession, site: str, wait: float) -> tu
             with contextlib.suppress(WebSocketException):
                 await ws.send("ping")  # controllers that answer text pings prove they listen
             try:
-                message = await asyncio.wait_for(ws.recv(), wait)
+                async with asyncio.timeout(wait):
+                    message = await ws.recv()
             except TimeoutError:
                 return (
                     WARN,

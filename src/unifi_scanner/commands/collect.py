@@ -37,7 +37,8 @@ async def run(args: argparse.Namespace) -> int:
                 )
             )
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_until_stopped(stop, scanner), args.duration)
+                async with asyncio.timeout(args.duration):
+                    await _until_stopped(stop, scanner)
             await scanner.stop()
         for controller in scanner.controllers:
             label = controller.config.label
@@ -55,4 +56,5 @@ async def run(args: argparse.Namespace) -> int:
 async def _until_stopped(stop: asyncio.Event, scanner: Scanner) -> None:
     while not stop.is_set() and not scanner.all_failed():
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 0.5)
+            async with asyncio.timeout(0.5):
+                await stop.wait()

@@ -51,7 +51,8 @@ async def run(args: argparse.Namespace) -> int:
                 Text(f"Recording site {site} of {session.url} into {args.out}; Ctrl-C stops.")
             )
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_until(stop, task), args.duration)
+                async with asyncio.timeout(args.duration):
+                    await _until(stop, task)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -9,7 +9,12 @@ from pathlib import Path
 from unifi_scanner.commands.output import print_paths, print_summary, settings_from
 from unifi_scanner.config import ConfigError
 from unifi_scanner.report import ControllerInfo
-from unifi_scanner.service import report_site, wall_ms, write_report_files
+from unifi_scanner.service import (
+    read_previous_report,
+    report_site,
+    wall_ms,
+    write_report_files,
+)
 from unifi_scanner.store import SQLiteStore, StoreError
 
 
@@ -38,8 +43,15 @@ async def run(args: argparse.Namespace) -> int:
         out_dir: Path = args.out or settings.report_dir
         for controller, site, flavour, version in chosen:
             info = ControllerInfo(url=controller, flavour=flavour, version=version, site=site)
-            report = report_site(store, info, since_ms=since, until_ms=until)
             directory = out_dir if len(chosen) == 1 else out_dir / f"{_slug(controller)}-{site}"
+            report = report_site(
+                store,
+                info,
+                since_ms=since,
+                until_ms=until,
+                thresholds=settings.analysis_thresholds(),
+                previous=read_previous_report(directory),
+            )
             print_summary(report)
             print_paths(write_report_files(report, directory))
     finally:

@@ -90,6 +90,62 @@ class NetworkApi:
         """``stat/sta``: the clients connected right now."""
         return await self._records("GET", f"/api/s/{site}/stat/sta", site=site)
 
+    async def stat_event(
+        self, site: str, *, within_hours: int, start: int = 0, limit: int = 3000
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """``stat/event`` (Network 9.x): newest first; the total when the answer is truncated.
+
+        404 on Network 10.3+ raises :class:`EndpointUnavailable`.
+        """
+        path = f"/api/s/{site}/stat/event"
+        body = {"_sort": "-time", "within": within_hours, "_start": start, "_limit": limit}
+        response = await self.session.request("POST", path, json=body, site=site, idempotent=True)
+        if response.status_code == 404:
+            raise EndpointUnavailable(path, 404)
+        try:
+            decoded = response.json()
+        except ValueError:
+            raise ControllerResponseError(f"{path} answered a body that is not JSON") from None
+        records = unwrap(decoded, path=path)
+        meta = decoded.get("meta", {}) if isinstance(decoded, dict) else {}
+        count = meta.get("count") if isinstance(meta, dict) else None
+        return records, count if isinstance(count, int) else None
+
+    async def system_log(
+        self,
+        site: str,
+        *,
+        since_ms: int,
+        until_ms: int,
+        page: int = 0,
+        page_size: int = 100,
+        log_class: str = "all",
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the v2 system log (Network 10.x), newest first; and the page count."""
+        path = f"/v2/api/site/{site}/system-log/{log_class}"
+        body = {
+            "timestampFrom": since_ms,
+            "timestampTo": until_ms,
+            "pageNumber": page,
+            "pageSize": page_size,
+        }
+        response = await self.session.request("POST", path, json=body, site=site, idempotent=True)
+        if response.status_code == 404:
+            raise EndpointUnavailable(path, 404)
+        try:
+            decoded = response.json()
+        except ValueError:
+            raise ControllerResponseError(f"{path} answered a body that is not JSON") from None
+        if response.status_code >= 400 or not isinstance(decoded, dict):
+            message = decoded.get("message") if isinstance(decoded, dict) else None
+            raise ControllerResponseError(
+                f"{path} answered HTTP {response.status_code}: {message or 'unexpected body'}"
+            )
+        data = decoded.get("data")
+        entries = [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
+        pages = decoded.get("total_page_count")
+        return entries, pages if isinstance(pages, int) else 1
+
     async def health(self, site: str) -> list[dict[str, Any]]:
         """``stat/health``: one record per subsystem (wlan, wan, www, lan, vpn)."""
         return await self._records("GET", f"/api/s/{site}/stat/health", site=site)

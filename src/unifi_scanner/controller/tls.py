@@ -96,9 +96,10 @@ async def fetch_certificate(host: str, port: int, *, timeout: float = 10.0) -> b
     probe.check_hostname = False
     probe.verify_mode = ssl.CERT_NONE
     try:
-        _reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(host, port, ssl=probe, server_hostname=host), timeout
-        )
+        async with asyncio.timeout(timeout):
+            _reader, writer = await asyncio.open_connection(
+                host, port, ssl=probe, server_hostname=host
+            )
     except (OSError, TimeoutError, ssl.SSLError) as exc:
         raise ConnectionFailed(
             f"cannot open a TLS connection to {host}:{port} ({exc.__class__.__name__}: "

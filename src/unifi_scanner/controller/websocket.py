@@ -9,6 +9,7 @@ reported as a :class:`Gap` so that a collector can ask REST for the missed windo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import time
 from collections.abc import Callable
@@ -53,6 +54,7 @@ class Gap:
 
 FrameHandler = Callable[[str, int], None]
 GapHandler = Callable[[Gap], None]
+StateHandler = Callable[[bool], None]
 
 
 class EventStream:
@@ -71,6 +73,7 @@ class EventStream:
         *,
         on_frame: FrameHandler,
         on_gap: GapHandler | None = None,
+        on_state: StateHandler | None = None,
         compression: bool = True,
         max_size: int = DEFAULT_MAX_SIZE,
         ping_interval: float | None = 20.0,
@@ -83,6 +86,7 @@ class EventStream:
         self.site = site
         self._on_frame = on_frame
         self._on_gap = on_gap
+        self._on_state = on_state
         self._compression = "deflate" if compression else None
         self._max_size = max_size
         self._ping_interval = ping_interval
@@ -178,15 +182,15 @@ class EventStream:
         """
         if self._silence_timeout is None:
             return await ws.recv()
-        try:
-            return await asyncio.wait_for(ws.recv(), self._silence_timeout)
-        except TimeoutError:
-            pass
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+        # cancellation of a task stopping the stream, which then never stops.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._silence_timeout):
+                return await ws.recv()
         await ws.send("ping")
-        try:
-            return await asyncio.wait_for(ws.recv(), self._ping_timeout or 10.0)
-        except TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._ping_timeout or 10.0):
+                return await ws.recv()
         self.silences += 1
         if frames_here == 0:
             log.warning(
@@ -207,6 +211,8 @@ class EventStream:
         self.connections += 1
         self._opened_at = time.monotonic()
         self.connected.set()
+        if self._on_state is not None:
+            self._on_state(True)
         if self._lost_ms is not None:
             gap = Gap(self.site, self._lost_ms, received)
             self.gaps.append(gap)
@@ -219,6 +225,8 @@ class EventStream:
         if self.connected.is_set():
             self.connected.clear()
             self._lost_ms = now_ms()
+            if self._on_state is not None:
+                self._on_state(False)
             # Only a socket that stayed up a while resets the backoff: one that the
             # controller closes right after opening must not be reopened in a tight loop.
             if time.monotonic() - self._opened_at >= STABLE_AFTER_S:

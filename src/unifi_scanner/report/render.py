@@ -72,8 +72,29 @@ def render_text(report: dict[str, Any], tz: tzinfo | None = None) -> str:
         f"({zone_label(tz)})",
         f"Events:     {summary['events']:,}",
         f"Findings:   {counts['severe']} severe, {counts['medium']} medium, {counts['low']} low",
-        "",
     ]
+    if summary.get("sources"):
+        fed = ", ".join(f"{clean(k)} ({v:,})" for k, v in summary["sources"].items())
+        out.append(f"Sources:    {fed}")
+    gaps = report.get("gaps") or []
+    if gaps:
+        unfilled = [g for g in gaps if g["backfill"] != "filled"]
+        line = f"Gaps:       {len(gaps)} without the event socket"
+        if unfilled:
+            spans = "; ".join(
+                f"{span(g['start'], g['end'], tz)} ({g['backfill']})" for g in unfilled[:5]
+            )
+            line += f", {len(unfilled)} not back-filled: {spans}"
+        else:
+            line += ", all back-filled from the controller's history"
+        out.append(line)
+    by_status = summary.get("findings_by_status")
+    if by_status is not None:
+        out.append(
+            f"Since the last report: {by_status.get('new', 0)} new, "
+            f"{by_status.get('ongoing', 0)} ongoing, {len(report.get('resolved', []))} resolved"
+        )
+    out.append("")
     if not report["findings"]:
         out.append("No findings: nothing in this period needs your attention.")
     number = 0
@@ -84,7 +105,8 @@ def render_text(report: dict[str, Any], tz: tzinfo | None = None) -> str:
         out += [SEVERITY_LABELS[severity].upper(), "-" * len(severity)]
         for finding in group:
             number += 1
-            out.append(f"[{number}] {clean(finding['title'])}")
+            tag = " (new)" if finding.get("status") == "new" else ""
+            out.append(f"[{number}] {clean(finding['title'])}{tag}")
             out += wrap.wrap(clean(finding["explanation"]))
             out.append(
                 f"    Seen {finding['count']:,} × "
@@ -98,6 +120,13 @@ def render_text(report: dict[str, Any], tz: tzinfo | None = None) -> str:
                 for index, step in enumerate(finding["remediation"], 1):
                     out += step_wrap.wrap(f"      {index}. {clean(step)}")
             out.append("")
+    if report.get("resolved"):
+        out += ["RESOLVED SINCE THE LAST REPORT", "-" * 30]
+        out += [
+            f"  - {clean(item['title'])} (last seen {local_time(item['last_seen'], tz)})"
+            for item in report["resolved"]
+        ]
+        out.append("")
     if summary["by_key"]:
         out.append("EVENTS BY KEY")
         out += [f"  {count:>8,}  {clean(key)}" for key, count in summary["by_key"].items()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -103,6 +103,25 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (controller, site)
     );
     CREATE INDEX gaps_by_site ON gaps (site, start_ms);
+    """,
+    4: """
+    CREATE TABLE aliases (
+        controller TEXT NOT NULL,
+        alias      TEXT NOT NULL,
+        identity   TEXT NOT NULL,
+        PRIMARY KEY (controller, alias)
+    ) WITHOUT ROWID;
+    ALTER TABLE gaps ADD COLUMN backfill TEXT NOT NULL DEFAULT 'pending';
+    ALTER TABLE gaps ADD COLUMN recovered INTEGER NOT NULL DEFAULT 0;
+    """,
+    5: """
+    CREATE TABLE ssh_cursors (
+        controller TEXT NOT NULL,
+        site       TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        cursor     BLOB NOT NULL,
+        PRIMARY KEY (controller, site, path)
+    ) WITHOUT ROWID;
     """,
 }
 

@@ -10,16 +10,20 @@ rolled back whole, so the file is never left half-written (disk full, database l
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from unifi_scanner.controller.logtail import FileCursor
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.records import client_health, device_health
+from unifi_scanner.controller.systemlog import SOURCE as SYSTEM_LOG
+from unifi_scanner.controller.systemlog import happening
 from unifi_scanner.controller.websocket import Gap
+from unifi_scanner.store.reads import StoreReads
 from unifi_scanner.store.schema import SchemaError, migrate
 
 #: A device or client snapshot is kept at most this often (ms) per MAC address.
@@ -41,9 +45,16 @@ class Batch:
     devices: list[tuple[str, str, Records, int]] = field(default_factory=list)
     clients: list[tuple[str, str, Records, int]] = field(default_factory=list)
     gaps: list[tuple[str, Gap]] = field(default_factory=list)
+    gap_results: list[tuple[str, Gap, str, int]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.events) + len(self.devices) + len(self.clients) + len(self.gaps)
+        return (
+            len(self.events)
+            + len(self.devices)
+            + len(self.clients)
+            + len(self.gaps)
+            + len(self.gap_results)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +63,7 @@ class WriteResult:
     duplicates: int
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """One device's or client's health fields at one moment."""
-
-    site: str
-    mac: str
-    time_ms: int
-    record: dict[str, Any]
-
-
-class SQLiteStore:
+class SQLiteStore(StoreReads):
     """Events, inventory, snapshots, gaps, report cursors and pins in one SQLite file."""
 
     def __init__(self, path: Path, *, snapshot_interval_ms: int = SNAPSHOT_INTERVAL_MS) -> None:
@@ -81,6 +82,11 @@ class SQLiteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             migrate(self._db)
+            # Everything but batches and pruning (which run in the writer's worker thread)
+            # uses this second connection on the caller's thread: an sqlite3 connection must
+            # never be used from two threads at once, and SQLite itself orders the two.
+            self._main = sqlite3.connect(self.path, isolation_level=None)
+            self._main.execute("PRAGMA busy_timeout=5000")
         except SchemaError as exc:
             raise StoreError(
                 f"the event store {self.path} was written by a newer unifi-scanner ({exc})"
@@ -92,11 +98,12 @@ class SQLiteStore:
             ) from None
 
     def close(self) -> None:
+        self._main.close()
         self._db.close()
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The writer's connection (for maintenance such as retention)."""
+        """The writer's connection: only ever use it from the writer (batches, retention)."""
         return self._db
 
     # -- writing (single writer) --------------------------------------------------------------
@@ -106,6 +113,14 @@ class SQLiteStore:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
+            # History from the v2 system log may describe events already stored from the
+            # socket under another identity: those are matched, not inserted again.
+            history = [(c, e) for c, e in batch.events if e.source == SYSTEM_LOG]
+            live = (
+                [(c, e) for c, e in batch.events if e.source != SYSTEM_LOG]
+                if history
+                else batch.events
+            )
             rows = [
                 (
                     controller,
@@ -118,19 +133,17 @@ class SQLiteStore:
                     e.source,
                     orjson.dumps(e.payload),
                 )
-                for controller, e in batch.events
+                for controller, e in live
             ]
             before = db.total_changes
             db.executemany("INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?)", rows)
             inserted = db.total_changes - before
             if inserted < len(rows):
                 # Seen before: remember the additional source, keep the first copy.
-                db.executemany(
-                    "UPDATE events SET sources = sources || ',' || ?3 "
-                    "WHERE controller = ?1 AND identity = ?2 "
-                    "AND instr(',' || sources || ',', ',' || ?3 || ',') = 0",
-                    [(c, e.identity, e.source) for c, e in batch.events],
-                )
+                db.executemany(_ADD_SOURCE, [(c, e.identity, e.source) for c, e in live])
+            for controller, e in history:
+                inserted += self._write_history(controller, e)
+            rows_total = len(batch.events)
             snapshots: dict[str, list[tuple[Any, ...]]] = {"devices": [], "clients": []}
             for controller, site, records, seen in batch.devices:
                 self._write_inventory("devices", controller, site, records, seen, snapshots)
@@ -146,11 +159,82 @@ class SQLiteStore:
                 "INSERT INTO gaps (controller, site, start_ms, end_ms) VALUES (?,?,?,?)",
                 [(c, g.site, g.start_ms, g.end_ms) for c, g in batch.gaps],
             )
+            db.executemany(
+                "UPDATE gaps SET backfill = ?, recovered = ? "
+                "WHERE controller = ? AND site = ? AND start_ms = ? AND end_ms = ?",
+                [
+                    (state, n, c, g.site, g.start_ms, g.end_ms)
+                    for c, g, state, n in batch.gap_results
+                ],
+            )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return WriteResult(inserted=inserted, duplicates=len(rows) - inserted)
+        return WriteResult(inserted=inserted, duplicates=rows_total - inserted)
+
+    def _write_history(self, controller: str, event: Event) -> int:
+        """Store one system-log event unless it is already known; 1 if it was new."""
+        db = self._db
+        known = db.execute(
+            "SELECT identity FROM aliases WHERE controller = ? AND alias = ?",
+            (controller, event.identity),
+        ).fetchone()
+        target = known[0] if known is not None else None
+        if (
+            target is None
+            and db.execute(
+                "SELECT 1 FROM events WHERE controller = ? AND identity = ?",
+                (controller, event.identity),
+            ).fetchone()
+        ):
+            target = event.identity
+        if target is None:
+            target = self._match(controller, event)
+            if target is not None:
+                db.execute(
+                    "INSERT INTO aliases VALUES (?,?,?)", (controller, event.identity, target)
+                )
+        if target is not None:
+            db.execute(_ADD_SOURCE, (controller, target, event.source))
+            return 0
+        db.execute(
+            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                controller,
+                event.identity,
+                event.site,
+                event.key,
+                event.subsystem,
+                event.time_ms,
+                event.received_ms,
+                event.source,
+                orjson.dumps(event.payload),
+            ),
+        )
+        return 1
+
+    def _match(self, controller: str, event: Event) -> str | None:
+        """The stored live event describing the same happening (same kind, subject, second)."""
+        wanted = happening(event)
+        if wanted is None:
+            return None
+        kind, subject, second = wanted
+        candidates = self._db.execute(
+            "SELECT identity, key, subsystem, time_ms, received_ms, sources, payload FROM events "
+            "WHERE controller = ? AND site = ? AND time_ms >= ? AND time_ms < ? "
+            "ORDER BY time_ms",
+            (controller, event.site, (second - 1) * 1000, (second + 2) * 1000),
+        )
+        for identity, key, subsystem, time_ms, received, sources, payload in candidates:
+            if SYSTEM_LOG in sources.split(","):
+                continue  # already paired with another entry
+            stored = Event(identity, key, subsystem, event.site, time_ms, received, sources,
+                           orjson.loads(payload))  # fmt: skip
+            found = happening(stored)
+            if found is not None and found[:2] == (kind, subject):
+                return str(identity)
+        return None
 
     def _write_inventory(
         self,
@@ -198,188 +282,50 @@ class SQLiteStore:
         self, controller: str, site: str, *, flavour: str, version: str, seen_ms: int
     ) -> None:
         """Remember which controller (kind, Network version) a site's events come from."""
-        self._db.execute(
+        self._main.execute(
             "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?)",
             (controller, site, flavour, version, seen_ms),
         )
 
     def save_pin(self, controller: str, fingerprint: str, *, pinned_ms: int) -> None:
         """Trust this certificate fingerprint for ``controller`` from now on."""
-        self._db.execute(
+        self._main.execute(
             "INSERT OR REPLACE INTO tls_pins VALUES (?,?,?)", (controller, fingerprint, pinned_ms)
         )
 
+    def save_ssh_cursors(
+        self, controller: str, site: str, cursors: Mapping[str, FileCursor]
+    ) -> None:
+        """Where the SSH source stopped reading each file (after its events were committed)."""
+        self._main.executemany(
+            "INSERT OR REPLACE INTO ssh_cursors VALUES (?,?,?,?)",
+            [
+                (controller, site, path, orjson.dumps(cursor.to_dict()))
+                for path, cursor in cursors.items()
+            ],
+        )
+
+    def ssh_cursors(self, controller: str, site: str) -> dict[str, FileCursor]:
+        """The saved SSH read positions of a site, by file path."""
+        rows = self._main.execute(
+            "SELECT path, cursor FROM ssh_cursors WHERE controller = ? AND site = ?",
+            (controller, site),
+        )
+        return {str(path): FileCursor.from_dict(orjson.loads(raw)) for path, raw in rows}
+
     def save_cursor(self, controller: str, site: str, end_ms: int, *, updated_ms: int) -> None:
         """The end of the last delivered report for a site (the next one starts there)."""
-        self._db.execute(
+        self._main.execute(
             "INSERT OR REPLACE INTO report_cursors VALUES (?,?,?,?)",
             (controller, site, end_ms, updated_ms),
         )
 
-    # -- reading -----------------------------------------------------------------------------
 
-    def pins(self) -> dict[str, str]:
-        """Every stored pin: controller URL → fingerprint."""
-        rows = self._db.execute("SELECT controller, fingerprint FROM tls_pins")
-        return {str(c): str(f) for c, f in rows}
-
-    def pin(self, controller: str) -> str | None:
-        """The pinned fingerprint for ``controller``, if ``check --trust`` stored one."""
-        return self.pins().get(controller)
-
-    def cursor(self, controller: str, site: str) -> int | None:
-        row = self._db.execute(
-            "SELECT end_ms FROM report_cursors WHERE controller = ? AND site = ?",
-            (controller, site),
-        ).fetchone()
-        return None if row is None else int(row[0])
-
-    def iter_events(
-        self,
-        *,
-        site: str | None = None,
-        since_ms: int | None = None,
-        until_ms: int | None = None,
-        controller: str | None = None,
-        key: str | None = None,
-        chunk: int = 5000,
-    ) -> Iterator[Event]:
-        """Events in event-time order, ``since_ms <= time < until_ms``, read in chunks."""
-        where, params = _where(site, since_ms, until_ms, controller, key)
-        reader = self._reader()
-        try:
-            cursor = reader.execute(
-                "SELECT identity, key, subsystem, site, time_ms, received_ms, sources, payload "
-                f"FROM events {where} ORDER BY time_ms, identity",
-                params,
-            )
-            while rows := cursor.fetchmany(chunk):
-                for identity, k, subsystem, row_site, time_ms, received, sources, payload in rows:
-                    yield Event(
-                        identity=identity,
-                        key=k,
-                        subsystem=subsystem,
-                        site=row_site,
-                        time_ms=time_ms,
-                        received_ms=received,
-                        source=sources,
-                        payload=orjson.loads(payload),
-                    )
-        finally:
-            reader.close()
-
-    def iter_snapshots(
-        self,
-        kind: str,
-        *,
-        site: str | None = None,
-        controller: str | None = None,
-        since_ms: int | None = None,
-        until_ms: int | None = None,
-    ) -> Iterator[Snapshot]:
-        """Device (``kind="devices"``) or client snapshots in time order."""
-        table = {"devices": "device_snapshots", "clients": "client_snapshots"}[kind]
-        where, params = _where(site, since_ms, until_ms, controller)
-        reader = self._reader()
-        try:
-            cursor = reader.execute(
-                f"SELECT site, mac, time_ms, payload FROM {table} {where} ORDER BY time_ms, mac",
-                params,
-            )
-            while rows := cursor.fetchmany(5000):
-                for row_site, mac, time_ms, payload in rows:
-                    yield Snapshot(row_site, mac, time_ms, orjson.loads(payload))
-        finally:
-            reader.close()
-
-    def count_events(
-        self,
-        *,
-        site: str | None = None,
-        since_ms: int | None = None,
-        until_ms: int | None = None,
-        controller: str | None = None,
-    ) -> int:
-        where, params = _where(site, since_ms, until_ms, controller)
-        (count,) = self._db.execute(f"SELECT count(*) FROM events {where}", params).fetchone()
-        return int(count)
-
-    def identities(self) -> list[str]:
-        """Every stored identity (with repeats, if the store ever held any)."""
-        return [row[0] for row in self._db.execute("SELECT identity FROM events")]
-
-    def time_range(self, *, site: str | None = None) -> tuple[int, int] | None:
-        where, params = _where(site, None, None)
-        first, last = self._db.execute(
-            f"SELECT min(time_ms), max(time_ms) FROM events {where}", params
-        ).fetchone()
-        return None if first is None else (int(first), int(last))
-
-    def sites(self) -> list[tuple[str, str, str, str]]:
-        """``(controller, site, flavour, version)`` of every site seen, latest first."""
-        return [
-            (c, s, f, v)
-            for c, s, f, v in self._db.execute(
-                "SELECT controller, site, flavour, version FROM sites ORDER BY seen_ms DESC"
-            )
-        ]
-
-    def devices(
-        self, *, site: str | None = None, controller: str | None = None
-    ) -> list[dict[str, Any]]:
-        return self._records("devices", site, controller)
-
-    def clients(
-        self, *, site: str | None = None, controller: str | None = None
-    ) -> list[dict[str, Any]]:
-        return self._records("clients", site, controller)
-
-    def gaps(self, *, site: str | None = None, controller: str | None = None) -> list[Gap]:
-        where, params = _where(site, None, None, controller)
-        return [
-            Gap(site=s, start_ms=a, end_ms=b)
-            for s, a, b in self._db.execute(
-                f"SELECT site, start_ms, end_ms FROM gaps {where} ORDER BY start_ms", params
-            )
-        ]
-
-    def _records(
-        self, table: str, site: str | None, controller: str | None
-    ) -> list[dict[str, Any]]:
-        where, params = _where(site, None, None, controller)
-        return [
-            orjson.loads(payload)
-            for (payload,) in self._db.execute(
-                f"SELECT payload FROM {table} {where} ORDER BY mac", params
-            )
-        ]
-
-    def _reader(self) -> sqlite3.Connection:
-        reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-        reader.execute("PRAGMA busy_timeout=5000")
-        return reader
-
-
-def _where(
-    site: str | None,
-    since_ms: int | None,
-    until_ms: int | None,
-    controller: str | None = None,
-    key: str | None = None,
-) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (("controller", controller), ("site", site), ("key", key)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if since_ms is not None:
-        clauses.append("time_ms >= ?")
-        params.append(since_ms)
-    if until_ms is not None:
-        clauses.append("time_ms < ?")
-        params.append(until_ms)
-    return ("WHERE " + " AND ".join(clauses) if clauses else "", params)
+_ADD_SOURCE = (
+    "UPDATE events SET sources = sources || ',' || ?3 "
+    "WHERE controller = ?1 AND identity = ?2 "
+    "AND instr(',' || sources || ',', ',' || ?3 || ',') = 0"
+)
 
 
 def _text(value: Any) -> str | None:

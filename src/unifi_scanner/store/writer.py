@@ -62,6 +62,7 @@ class BatchWriter:
         self.duplicates = 0
         self.failures = 0
         self.dropped = 0
+        self.rejected = 0
         self.pruned = 0
         self.last_error: str | None = None
 
@@ -83,7 +84,8 @@ class BatchWriter:
         up (and said so) rather than holding the process forever.
         """
         try:
-            await asyncio.wait_for(self.flush(), timeout)
+            async with asyncio.timeout(timeout):
+                await self.flush()
         except TimeoutError:
             lost = self._queued - self._committed
             log.error(
@@ -105,7 +107,10 @@ class BatchWriter:
         self._flush_now = True
         self._wake.set()
         async with self._progress:
-            await self._progress.wait_for(lambda: self._committed >= target)
+            await self._progress.wait_for(lambda: self._committed >= target or self._dead())
+
+    def _dead(self) -> bool:
+        return self._task is not None and self._task.done()
 
     # -- EventSink -------------------------------------------------------------------------------
 
@@ -128,6 +133,10 @@ class BatchWriter:
 
     def add_gap(self, controller: str, gap: Gap) -> None:
         self._pending.gaps.append((controller, gap))
+        self._handed_over(1)
+
+    def add_gap_result(self, controller: str, gap: Gap, state: str, recovered: int) -> None:
+        self._pending.gap_results.append((controller, gap, state, recovered))
         self._handed_over(1)
 
     def _handed_over(self, count: int) -> None:
@@ -162,7 +171,8 @@ class BatchWriter:
             while not self._due():
                 remaining = self.max_delay - (time.monotonic() - self._first_pending)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=max(remaining, 0.0))
+                    async with asyncio.timeout(max(remaining, 0.0)):
+                        await self._wake.wait()
                 self._wake.clear()
             batch, size = self._pending, self._queued - self._committed
             self._pending = Batch()
@@ -209,7 +219,10 @@ class BatchWriter:
         while True:
             try:
                 result = await asyncio.to_thread(self.store.write_batch, batch)
-            except sqlite3.Error as exc:
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+                if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+                    await self._commit_one_by_one(batch, exc)
+                    return
                 self.failures += 1
                 self.last_error = str(exc)
                 log.error(
@@ -220,9 +233,48 @@ class BatchWriter:
                 )
                 await asyncio.sleep(self.retry_delay)
                 continue
+            except Exception as exc:  # a record this code cannot store: isolate it
+                await self._commit_one_by_one(batch, exc)
+                return
             self.inserted += result.inserted
             self.duplicates += result.duplicates
             if self.last_error is not None:
                 log.info("event store writable again", path=str(self.store.path))
                 self.last_error = None
             return
+
+    async def _commit_one_by_one(self, batch: Batch, cause: BaseException) -> None:
+        """Write the batch item by item, so one unstorable record does not sink the rest."""
+        log.error(
+            "a batch could not be stored; writing its records one by one",
+            path=str(self.store.path),
+            error=f"{type(cause).__name__}: {cause}",
+        )
+        singles = [Batch(events=[item]) for item in batch.events]
+        singles += [Batch(devices=[item]) for item in batch.devices]
+        singles += [Batch(clients=[item]) for item in batch.clients]
+        singles += [Batch(gaps=[item]) for item in batch.gaps]
+        singles += [Batch(gap_results=[item]) for item in batch.gap_results]
+        for single in singles:
+            try:
+                result = await asyncio.to_thread(self.store.write_batch, single)
+            except Exception as exc:
+                self.rejected += 1
+                log.error(
+                    "record not stored",
+                    path=str(self.store.path),
+                    error=f"{type(exc).__name__}: {exc}",
+                    record=_describe(single),
+                )
+                continue
+            self.inserted += result.inserted
+            self.duplicates += result.duplicates
+
+
+def _describe(batch: Batch) -> str:
+    if batch.events:
+        _controller, event = batch.events[0]
+        return f"event {event.key} {event.identity} from {event.source}"
+    if batch.gaps or batch.gap_results:
+        return "gap"
+    return "inventory snapshot"

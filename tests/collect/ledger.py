@@ -1,0 +1,46 @@
+"""Checking a store against the emulator's own timeline: nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from unifi_scanner.controller.frames import parse_event
+from unifi_scanner.controller.systemlog import happening
+from unifi_scanner.emulator import Emulator
+from unifi_scanner.store import SQLiteStore
+
+
+def assert_every_event_stored_once(emulator: Emulator, store: SQLiteStore) -> None:
+    """Each timeline event in the stored span is in the store exactly once, by id or kind."""
+    stored = list(store.iter_events())
+    first, last = stored[0].time_ms, stored[-1].time_ms
+    expected = [d for d in emulator.events if first <= d["time"] <= last]
+    by_id = {e.identity: e for e in stored}
+    by_happening: dict[tuple[str, str, int], list[Any]] = {}
+    for event in stored:
+        described = happening(event)
+        if described is not None:
+            by_happening.setdefault(described, []).append(event)
+    claimed: set[str] = set()
+    missing = []
+    for doc in expected:
+        if doc["_id"] in by_id:
+            claimed.add(doc["_id"])
+            continue
+        legacy = parse_event(doc, site="default", received_ms=0, source="check")
+        candidates = [
+            e
+            for e in by_happening.get(happening(legacy) or ("", "", 0), [])
+            if e.identity not in claimed
+        ]
+        if candidates:
+            claimed.add(candidates[0].identity)
+        else:
+            missing.append(doc["_id"])
+    assert missing == []
+    extra = [
+        (e.key, e.source, e.time_ms, happening(e)) for e in stored if e.identity not in claimed
+    ]
+    assert extra == []
+    assert len(stored) == len(expected)  # nothing stored twice, nothing invented
+    assert claimed == set(by_id)
