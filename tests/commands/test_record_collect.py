@@ -66,7 +66,8 @@ async def test_collect_follows_every_controller_and_survives_one_being_down(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    first = await make_emulator(scenario="steady", password="pw1", speed=600.0)
+    # Three sites on two controllers (office-day has two), and a third controller that is down.
+    first = await make_emulator(scenario="office-day", password="pw1", speed=14400.0)
     second = await make_emulator(scenario="steady", password="pw2", speed=600.0, seed=2)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,7 +77,7 @@ async def test_collect_follows_every_controller_and_survives_one_being_down(
         f"store: {tmp_path / 'events.db'}\n"
         "controllers:\n"
         f"  - name: first\n    host: 127.0.0.1\n    port: {first.port}\n"
-        f"    username: admin\n    password: pw1\n    ca_file: {first.ca_file}\n"
+        f"    username: admin\n    password: pw1\n    ca_file: {first.ca_file}\n    site: all\n"
         f"  - name: second\n    host: 127.0.0.1\n    port: {second.port}\n"
         f"    username: admin\n    password: pw2\n"
         f"    tls_fingerprint: {second.certificate_fingerprint}\n"
@@ -96,6 +97,11 @@ async def test_collect_follows_every_controller_and_survives_one_being_down(
             assert sent
             assert sent <= stored
         sites = {(controller, site) for controller, site, _f, _v in store.sites()}
-        assert sites == {(first.url, "default"), (second.url, "default")}
+        assert sites == {
+            (first.url, "default"),
+            (first.url, "k3v9x2pd"),
+            (second.url, "default"),
+        }
+        assert {e.site for e in store.iter_events()} == {"default", "k3v9x2pd"}
     finally:
         store.close()

@@ -20,6 +20,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from unifi_scanner.controller.errors import (
     ConnectionFailed,
+    LoginFailed,
     LoginRateLimited,
     TLSVerificationFailed,
 )
@@ -117,6 +118,12 @@ class EventStream:
                     relogin = await self._read(ws)
             except InvalidStatus as exc:
                 status = exc.response.status_code
+                if status in (401, 403) and self.session.credentials.uses_api_key:
+                    raise LoginFailed(
+                        f"{self.session.url} refused the event WebSocket for the API key (HTTP "
+                        f"{status}): this controller accepts API keys for REST only; set "
+                        "UNIFI_USERNAME and UNIFI_PASSWORD to receive events"
+                    ) from None
                 if status in (401, 403):
                     log.info("websocket refused, logging in again", site=self.site, status=status)
                     relogin = True
@@ -188,8 +195,10 @@ class EventStream:
             async with asyncio.timeout(self._silence_timeout):
                 return await ws.recv()
         await ws.send("ping")
+        # The answer may take as long as a protocol pong, but never longer than the silence.
+        probe = min(self._ping_timeout or 10.0, self._silence_timeout)
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self._ping_timeout or 10.0):
+            async with asyncio.timeout(probe):
                 return await ws.recv()
         self.silences += 1
         if frames_here == 0:
