@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--duration", type=parse_duration, help="stop after this long (e.g. 10m); default never"
     )
 
+    serve = commands.add_parser(
+        "serve",
+        help="run as a service: follow every configured controller until SIGTERM/SIGINT",
+    )
+    _with_config(serve)
+    serve.set_defaults(duration=None)
+
     report = commands.add_parser("report", help="write reports from the stored events")
     _with_config(report)
     report.add_argument(
@@ -141,6 +148,8 @@ def _handler(command: str) -> Callable[[argparse.Namespace], Coroutine[Any, Any,
         from unifi_scanner.emulator import cli as emulator_cli
 
         return emulator_cli.run
+    if command == "serve":
+        command = "collect"  # the collecting half of the service; delivery joins it later
     from importlib import import_module
 
     module = import_module(f"unifi_scanner.commands.{command}")
@@ -151,7 +160,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace], Coroutine[Any, Any,
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    default_level = "info" if args.command in ("collect", "emulator") else "warning"
+    default_level = "info" if args.command in ("collect", "serve", "emulator") else "warning"
     logging_setup.configure(args.log_level or default_level)
     try:
         return asyncio.run(_handler(args.command)(args))

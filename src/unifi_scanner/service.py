@@ -141,6 +141,7 @@ class SiteFollower:
             sources=event_sources(sysinfo.version),
             rest_poll_interval=self.rest_poll_interval,
             ssh=self._ssh_options(sysinfo.timezone),
+            resume_from=self.store.newest_event(controller=self.session.url, site=self.site),
         )
         await self.collector.snapshot_inventory()
         self._task = asyncio.create_task(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.store import BatchWriter, GapRecord, SQLiteStore, StoreError
-from unifi_scanner.store.sqlite import Batch
+from unifi_scanner.store.sqlite import SNAPSHOT_INTERVAL_MS, Batch
 
 CONTROLLER = "https://unifi.test"
 T0 = 1_764_374_400_000
@@ -213,6 +214,44 @@ async def test_writer_keeps_the_batch_when_the_database_is_locked(store: SQLiteS
     assert [e.identity for e in store.iter_events()] == ["d" * 24]
 
 
+async def test_a_full_disk_keeps_the_stream_and_the_file_intact(
+    store: SQLiteStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLITE_FULL (simulated by capping the file's pages) is retried; nothing is lost."""
+    from unifi_scanner import log as logging_setup
+
+    logging_setup.configure("info")
+    before = [(CONTROLLER, event(f"{i:024x}", T0 + i)) for i in range(100)]
+    store.write_batch(Batch(events=before))
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count={pages}")
+    writer = BatchWriter(store, max_delay=0.01, retry_delay=0.02)
+    writer.start()
+    bulky = [
+        dataclasses.replace(
+            event(f"{i + 1000:024x}", T0 + 1000 + i),
+            payload={"_id": f"{i + 1000:024x}", "msg": "x" * 2000},
+        )
+        for i in range(200)
+    ]
+    writer.add_events(CONTROLLER, bulky[:100])
+    deadline = time.monotonic() + 5
+    while writer.failures < 3 and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert writer.failures >= 3
+    writer.add_events(CONTROLLER, bulky[100:])  # the stream goes on while the disk is full
+    logged = capsys.readouterr().err
+    assert "database or disk is full" in logged, logged
+    assert str(store.path) in logged and "free disk space" in logged
+    assert logged.count("cannot write to the event store") == 1  # said once, not per retry
+    assert store.count_events() == 100  # what was there is still there
+    store._db.execute("PRAGMA max_page_count=1073741823")  # space freed
+    await asyncio.wait_for(writer.close(), 5)
+    assert store.count_events() == 300
+    assert store.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert "event store writable again" in capsys.readouterr().err
+
+
 def test_snapshots_keep_health_fields_at_most_every_interval(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.db", snapshot_interval_ms=60_000)
     device = {
@@ -348,3 +387,39 @@ def test_system_log_history_is_matched_to_live_events(store: SQLiteStore) -> Non
     assert (again.inserted, again.duplicates) == (0, 1)
     stored = {e.identity: e.source for e in store.iter_events()}
     assert stored == {"a" * 24: "websocket,system-log", "c" * 24: "system-log"}
+
+
+def test_device_update_frames_merge_into_the_stored_device(store: SQLiteStore) -> None:
+    """``device:update`` carries changed fields only; the rest of the record must survive."""
+    from unifi_scanner.collect.router import FrameRouter
+
+    device = {
+        "mac": "aa:00:00:00:00:01",
+        "name": "Kitchen AP",
+        "model": "UAL6",
+        "general_temperature": 51,
+        "system-stats": {"cpu": "3.1", "mem": "27.4"},
+    }
+    store.write_batch(Batch(devices=[(CONTROLLER, "default", [device], T0)]))
+    writer = BatchWriter(store)
+    router = FrameRouter(writer, controller=CONTROLLER, site="default")
+    router.handle_frame(
+        '{"meta":{"rc":"ok","message":"device:update","mac":"aa:00:00:00:00:01"},'
+        '"data":[{"general_temperature":66,"system-stats":{"cpu":"71.0","mem":"30.1"}}]}',
+        T0 + SNAPSHOT_INTERVAL_MS,
+    )
+    router.handle_frame(  # no MAC anywhere: nothing to merge into, nothing stored
+        '{"meta":{"rc":"ok","message":"device:update"},"data":[{"uptime":5}]}',
+        T0 + SNAPSHOT_INTERVAL_MS + 1,
+    )
+    store.write_batch(writer._pending)
+    (stored,) = store.devices()
+    assert stored["name"] == "Kitchen AP" and stored["model"] == "UAL6"
+    assert stored["general_temperature"] == 66
+    assert stored["system-stats"] == {"cpu": "71.0", "mem": "30.1"}
+    assert "uptime" not in stored
+    temperatures = [
+        (s.time_ms - T0, s.record.get("general_temperature"))
+        for s in store.iter_snapshots("devices", site="default")
+    ]
+    assert temperatures == [(0, 51), (SNAPSHOT_INTERVAL_MS, 66)]

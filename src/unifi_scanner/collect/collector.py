@@ -42,6 +42,7 @@ class SiteCollector:
         backfill_margin_ms: int = 60_000,
         rest_poll_interval: float = 0.0,
         ssh: SshOptions | None = None,
+        resume_from: tuple[int, int] | None = None,
     ) -> None:
         self.api = api
         self.site = site
@@ -57,6 +58,9 @@ class SiteCollector:
         self._backfill_margin_ms = backfill_margin_ms
         self._backfills: set[asyncio.Task[None]] = set()
         self.status = SourceStatus(site)
+        # (controller time, wall time) of the newest event stored before this process started:
+        # the time the scanner was not running is a gap like any other, filled the same way.
+        self._resume_from = resume_from
         self.stream = EventStream(
             api.session,
             site,
@@ -138,6 +142,18 @@ class SiteCollector:
 
     def _socket_state(self, connected: bool) -> None:
         self.status.set("websocket", ACTIVE if connected else DOWN)
+        if connected and self._resume_from is not None:
+            last_time_ms, last_received_ms = self._resume_from
+            self._resume_from = None
+            gap = Gap(self.site, last_received_ms, now_ms())
+            log.info(
+                "back-filling the time the scanner was not running",
+                site=self.site,
+                seconds=round((gap.end_ms - gap.start_ms) / 1000, 1),
+            )
+            self.sink.add_gap(self.controller, gap)
+            if self.backfiller is not None:
+                self._spawn_backfill(gap, last_time_ms)
 
     def _others_down(self) -> bool:
         socket_down = not self.stream.connected.is_set()
@@ -151,9 +167,12 @@ class SiteCollector:
         )
         self.sink.add_gap(self.controller, gap)
         if self.backfiller is not None:
-            task = asyncio.create_task(self._backfill(gap, self.stats.newest_event_ms))
-            self._backfills.add(task)
-            task.add_done_callback(self._backfills.discard)
+            self._spawn_backfill(gap, self.stats.newest_event_ms)
+
+    def _spawn_backfill(self, gap: Gap, last_before_ms: int) -> None:
+        task = asyncio.create_task(self._backfill(gap, last_before_ms))
+        self._backfills.add(task)
+        task.add_done_callback(self._backfills.discard)
 
     async def _backfill(self, gap: Gap, last_before_ms: int) -> None:
         """Fill ``gap`` once the new socket has shown where the controller's clock stands."""

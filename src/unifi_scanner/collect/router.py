@@ -82,6 +82,16 @@ class FrameRouter:
                 self.sink.add_events(self.controller, parsed.events)
         elif frame.message == "device:sync":
             self.sink.add_devices(self.controller, self.site, frame.data, received_ms)
+        elif frame.message == "device:update":
+            # Changed fields only; the MAC comes in meta.mac (or in each record).
+            mac = frame.meta.get("mac")
+            partial = [
+                {**record, "mac": record.get("mac", mac)}
+                for record in frame.data
+                if isinstance(record.get("mac", mac), str)
+            ]
+            if partial:
+                self.sink.add_device_updates(self.controller, self.site, partial, received_ms)
         elif frame.message == "sta:sync":
             self.sink.add_clients(self.controller, self.site, frame.data, received_ms)
         else:

@@ -22,6 +22,11 @@ class EventSink(Protocol):
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None: ...
 
+    def add_device_updates(
+        self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
+    ) -> None:
+        """Partial device records (changed fields only), merged into what is known."""
+
     def add_clients(
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None: ...

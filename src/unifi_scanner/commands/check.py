@@ -269,6 +269,11 @@ class _NoSink:
     ) -> None:
         return None
 
+    def add_device_updates(
+        self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
+    ) -> None:
+        return None
+
     def add_clients(
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None:

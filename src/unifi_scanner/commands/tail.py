@@ -61,6 +61,12 @@ class TailSink:
         for record in records:
             self.inventory.add_device(record)
 
+    def add_device_updates(
+        self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
+    ) -> None:
+        for record in records:
+            self.inventory.add_device(record, replace=False)
+
     def add_clients(
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None:

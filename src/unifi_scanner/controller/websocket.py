@@ -169,6 +169,9 @@ class EventStream:
                 text = message if isinstance(message, str) else message.decode("utf-8", "replace")
                 if text == "pong":
                     continue  # answer to our keepalive probe, not a frame
+                if frames_here == 0:
+                    # A socket that delivers is a good one: the next reconnect starts short.
+                    self._backoff.reset()
                 frames_here += 1
                 self.frames += 1
                 self._on_frame(text, now_ms())
@@ -236,8 +239,9 @@ class EventStream:
             self._lost_ms = now_ms()
             if self._on_state is not None:
                 self._on_state(False)
-            # Only a socket that stayed up a while resets the backoff: one that the
-            # controller closes right after opening must not be reopened in a tight loop.
+            # A socket that stayed up a while (or delivered a frame, see _read) resets the
+            # backoff: one the controller closes right after opening must not be reopened in
+            # a tight loop.
             if time.monotonic() - self._opened_at >= STABLE_AFTER_S:
                 self._backoff.reset()
 

@@ -163,6 +163,15 @@ class StoreReads:
         ).fetchone()
         return None if first is None else (int(first), int(last))
 
+    def newest_event(self, *, controller: str, site: str) -> tuple[int, int] | None:
+        """``(time_ms, received_ms)`` of the newest stored event of a site, if any."""
+        row = self._main.execute(
+            "SELECT time_ms, received_ms FROM events WHERE controller = ? AND site = ? "
+            "ORDER BY time_ms DESC LIMIT 1",
+            (controller, site),
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
     def sites(self) -> list[tuple[str, str, str, str]]:
         """``(controller, site, flavour, version)`` of every site seen, latest first."""
         return [

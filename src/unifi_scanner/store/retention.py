@@ -60,7 +60,8 @@ def prune(db: sqlite3.Connection, now_ms: int, retention: Retention) -> PruneRes
         gaps = db.execute("DELETE FROM gaps WHERE end_ms < ?", (events_before,)).rowcount
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLITE_FULL has rolled it back already
+            db.execute("ROLLBACK")
         raise
     while size_bytes(db) > retention.max_bytes:
         db.execute("BEGIN IMMEDIATE")
@@ -72,7 +73,8 @@ def prune(db: sqlite3.Connection, now_ms: int, retention: Retention) -> PruneRes
             ).rowcount
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLITE_FULL has rolled it back already
+                db.execute("ROLLBACK")
             raise
         events += max(removed, 0)
         if removed <= 0:

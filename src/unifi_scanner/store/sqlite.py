@@ -43,6 +43,7 @@ class Batch:
 
     events: list[tuple[str, Event]] = field(default_factory=list)
     devices: list[tuple[str, str, Records, int]] = field(default_factory=list)
+    device_updates: list[tuple[str, str, Records, int]] = field(default_factory=list)
     clients: list[tuple[str, str, Records, int]] = field(default_factory=list)
     gaps: list[tuple[str, Gap]] = field(default_factory=list)
     gap_results: list[tuple[str, Gap, str, int]] = field(default_factory=list)
@@ -51,6 +52,7 @@ class Batch:
         return (
             len(self.events)
             + len(self.devices)
+            + len(self.device_updates)
             + len(self.clients)
             + len(self.gaps)
             + len(self.gap_results)
@@ -147,6 +149,9 @@ class SQLiteStore(StoreReads):
             snapshots: dict[str, list[tuple[Any, ...]]] = {"devices": [], "clients": []}
             for controller, site, records, seen in batch.devices:
                 self._write_inventory("devices", controller, site, records, seen, snapshots)
+            for controller, site, records, seen in batch.device_updates:
+                merged = [self._merged_device(controller, site, r) for r in records]
+                self._write_inventory("devices", controller, site, merged, seen, snapshots)
             for controller, site, records, seen in batch.clients:
                 self._write_inventory("clients", controller, site, records, seen, snapshots)
             db.executemany(
@@ -169,7 +174,8 @@ class SQLiteStore(StoreReads):
             )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLITE_FULL has rolled it back already
+                db.execute("ROLLBACK")
             raise
         return WriteResult(inserted=inserted, duplicates=rows_total - inserted)
 
@@ -235,6 +241,16 @@ class SQLiteStore(StoreReads):
             if found is not None and found[:2] == (kind, subject):
                 return str(identity)
         return None
+
+    def _merged_device(
+        self, controller: str, site: str, partial: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        """The stored record of ``partial``'s device with the changed fields applied."""
+        row = self._db.execute(
+            "SELECT payload FROM devices WHERE controller = ? AND site = ? AND mac = ?",
+            (controller, site, str(partial.get("mac", "")).lower()),
+        ).fetchone()
+        return {**orjson.loads(row[0]), **partial} if row is not None else partial
 
     def _write_inventory(
         self,

@@ -27,6 +27,8 @@ from unifi_scanner.store.sqlite import Batch, SQLiteStore
 
 log = get_logger(__name__)
 
+ERROR_LOG_EVERY_S = 60.0
+
 
 class BatchWriter:
     """An :class:`~unifi_scanner.collect.sink.EventSink` that persists into a store."""
@@ -50,6 +52,7 @@ class BatchWriter:
         self.retention = retention
         self.prune_interval = prune_interval
         self._last_prune: float | None = None
+        self._last_error_log = 0.0
         self._pending = Batch()
         self._first_pending: float | None = None
         self._queued = 0  # items handed over so far
@@ -123,6 +126,12 @@ class BatchWriter:
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None:
         self._pending.devices.append((controller, site, records, time_ms))
+        self._handed_over(1)
+
+    def add_device_updates(
+        self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
+    ) -> None:
+        self._pending.device_updates.append((controller, site, records, time_ms))
         self._handed_over(1)
 
     def add_clients(
@@ -224,13 +233,20 @@ class BatchWriter:
                     await self._commit_one_by_one(batch, exc)
                     return
                 self.failures += 1
+                # A full disk can last hours: say it when it starts or changes, then once a
+                # minute, not at every retry.
+                now = time.monotonic()
+                if str(exc) != self.last_error or now - self._last_error_log >= ERROR_LOG_EVERY_S:
+                    self._last_error_log = now
+                    log.error(
+                        "cannot write to the event store, keeping events in memory and retrying",
+                        path=str(self.store.path),
+                        error=str(exc),
+                        hint=_hint(exc),
+                        retry_in=self.retry_delay,
+                        failures=self.failures,
+                    )
                 self.last_error = str(exc)
-                log.error(
-                    "cannot write to the event store, keeping events in memory and retrying",
-                    path=str(self.store.path),
-                    error=str(exc),
-                    retry_in=self.retry_delay,
-                )
                 await asyncio.sleep(self.retry_delay)
                 continue
             except Exception as exc:  # a record this code cannot store: isolate it
@@ -252,6 +268,7 @@ class BatchWriter:
         )
         singles = [Batch(events=[item]) for item in batch.events]
         singles += [Batch(devices=[item]) for item in batch.devices]
+        singles += [Batch(device_updates=[item]) for item in batch.device_updates]
         singles += [Batch(clients=[item]) for item in batch.clients]
         singles += [Batch(gaps=[item]) for item in batch.gaps]
         singles += [Batch(gap_results=[item]) for item in batch.gap_results]
@@ -269,6 +286,18 @@ class BatchWriter:
                 continue
             self.inserted += result.inserted
             self.duplicates += result.duplicates
+
+
+def _hint(exc: BaseException) -> str:
+    """What the user can do about a store error."""
+    text = str(exc).lower()
+    if "full" in text:
+        return "free disk space or lower store_max_mb; nothing is lost until the backlog fills"
+    if "locked" in text or "busy" in text:
+        return "another program holds the database; stop it (a second scanner on this file?)"
+    if "readonly" in text or "read-only" in text:
+        return "make the store file and its directory writable for this user"
+    return "check the store file and its disk"
 
 
 def _describe(batch: Batch) -> str:
