@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
@@ -423,3 +425,32 @@ def test_device_update_frames_merge_into_the_stored_device(store: SQLiteStore) -
         for s in store.iter_snapshots("devices", site="default")
     ]
     assert temperatures == [(0, 51), (SNAPSHOT_INTERVAL_MS, 66)]
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(payload=st.dictionaries(st.text(), _json, max_size=6))
+def test_payloads_come_back_exactly_as_received(
+    tmp_path_factory: pytest.TempPathFactory, payload: dict[str, object]
+) -> None:
+    """Whatever JSON a controller sends is stored and read back unchanged (unicode, floats…)."""
+    store = SQLiteStore(tmp_path_factory.mktemp("p") / "events.db")
+    try:
+        store.write_batch(
+            Batch(events=[(CONTROLLER, dataclasses.replace(event("e" * 24, T0), payload=payload))])
+        )
+        (stored,) = store.iter_events()
+        assert stored.payload == payload
+        assert (stored.identity, stored.time_ms, stored.key) == ("e" * 24, T0, "EVT_WU_Connected")
+    finally:
+        store.close()

@@ -105,11 +105,36 @@ def events_from_frame(
     result = ParsedEvents()
     if frame.message != EVENTS_MESSAGE:
         return result
+    events = result.events
     for doc in frame.data:
-        try:
-            result.events.append(
-                parse_event(doc, site=site, received_ms=received_ms, source=source)
+        # The common shape (str key, int ms time, ObjectId) without the general path's calls:
+        # this loop runs for every event the scanner ever receives.
+        key, time_ms, object_id = doc.get("key"), doc.get("time"), doc.get("_id")
+        if (
+            type(key) is str
+            and key
+            and type(time_ms) is int
+            and _MIN_MS <= time_ms <= _MAX_MS
+            and type(object_id) is str
+            and len(object_id) == 24
+            and _OBJECT_ID.fullmatch(object_id)
+        ):
+            subsystem = doc.get("subsystem")
+            events.append(
+                Event(
+                    object_id.lower(),
+                    key,
+                    subsystem if type(subsystem) is str else "",
+                    site,
+                    time_ms,
+                    received_ms,
+                    source,
+                    doc,
+                )
             )
+            continue
+        try:
+            events.append(parse_event(doc, site=site, received_ms=received_ms, source=source))
         except FrameError as exc:
             result.rejected += 1
             result.reasons.append(str(exc))

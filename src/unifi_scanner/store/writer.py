@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from unifi_scanner.controller.models import Event
@@ -28,6 +28,9 @@ from unifi_scanner.store.sqlite import Batch, SQLiteStore
 log = get_logger(__name__)
 
 ERROR_LOG_EVERY_S = 60.0
+CHECKPOINT_EVERY_ITEMS = 4000
+CHECKPOINT_EVERY_S = 2.0
+WAL_RESTART_PAGES = 4096  # 64 MiB of 16 KiB pages
 
 
 class BatchWriter:
@@ -53,6 +56,10 @@ class BatchWriter:
         self.prune_interval = prune_interval
         self._last_prune: float | None = None
         self._last_error_log = 0.0
+        self._checkpointing: asyncio.Task[None] | None = None
+        self._checkpointed_at = 0
+        self._last_checkpoint = time.monotonic()
+        self._restart_wal = False
         self._pending = Batch()
         self._first_pending: float | None = None
         self._queued = 0  # items handed over so far
@@ -68,6 +75,8 @@ class BatchWriter:
         self.rejected = 0
         self.pruned = 0
         self.last_error: str | None = None
+        self.on_commit: Callable[[int], None] | None = None
+        """Called after each commit with the number of items committed (or dropped) so far."""
 
     async def __aenter__(self) -> BatchWriter:
         self.start()
@@ -101,6 +110,9 @@ class BatchWriter:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
+            self._checkpointing = None
 
     async def flush(self) -> None:
         """Wait until everything handed over before this call is committed."""
@@ -111,6 +123,16 @@ class BatchWriter:
         self._wake.set()
         async with self._progress:
             await self._progress.wait_for(lambda: self._committed >= target or self._dead())
+
+    @property
+    def queued(self) -> int:
+        """Items (events, device and client lists, gaps) handed over so far."""
+        return self._queued
+
+    @property
+    def committed(self) -> int:
+        """Items committed so far (dropped ones included: they will never be written)."""
+        return self._committed
 
     def _dead(self) -> bool:
         return self._task is not None and self._task.done()
@@ -191,6 +213,9 @@ class BatchWriter:
             async with self._progress:
                 self._committed += size
                 self._progress.notify_all()
+            if self.on_commit is not None:
+                self.on_commit(self._committed)
+            self._maybe_checkpoint()
             await self._maybe_prune()
 
     def _due(self) -> bool:
@@ -200,6 +225,31 @@ class BatchWriter:
             or len(self._pending.events) >= self.max_batch
             or time.monotonic() - self._first_pending >= self.max_delay
         )
+
+    def _maybe_checkpoint(self) -> None:
+        """Start a WAL checkpoint beside the writer when enough has been committed."""
+        if self._checkpointing is not None and not self._checkpointing.done():
+            return
+        due = self._committed - self._checkpointed_at >= CHECKPOINT_EVERY_ITEMS or (
+            self._committed > self._checkpointed_at
+            and time.monotonic() - self._last_checkpoint >= CHECKPOINT_EVERY_S
+        )
+        if due:
+            self._checkpointed_at = self._committed
+            self._last_checkpoint = time.monotonic()
+            self._checkpointing = asyncio.create_task(self._checkpoint(), name="store-checkpoint")
+
+    async def _checkpoint(self) -> None:
+        try:
+            wal_pages, copied = await asyncio.to_thread(
+                self.store.checkpoint, restart=self._restart_wal
+            )
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint failed", path=str(self.store.path), error=str(exc))
+            return
+        # Passive checkpoints that never catch up (a writer that never pauses) would let the
+        # WAL grow without end: past the limit, the next one waits for a gap and restarts it.
+        self._restart_wal = wal_pages > WAL_RESTART_PAGES and copied < wal_pages
 
     async def _maybe_prune(self) -> None:
         if self.retention is None:
