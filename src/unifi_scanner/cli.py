@@ -80,10 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
-        help="run as a service: follow every configured controller until SIGTERM/SIGINT",
+        help="run as a service: collect, deliver reports on the schedule, /healthz, /metrics",
     )
     _with_config(serve)
-    serve.set_defaults(duration=None)
+    serve.add_argument("--duration", type=parse_duration, help="stop after this long (tests)")
+
+    run_now = commands.add_parser(
+        "run", help="one scheduled report round now (for cron or systemd timers)"
+    )
+    _with_config(run_now)
+    run_now.add_argument(
+        "--collect",
+        type=parse_duration,
+        metavar="DURATION",
+        help="first follow the controllers this long (back-fills since the last stored event)",
+    )
 
     report = commands.add_parser("report", help="write reports from the stored events")
     _with_config(report)
@@ -135,6 +146,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1, help="scenario seed")
 
+    from unifi_scanner.commands import deliver
+
+    deliver.add_arguments(
+        commands.add_parser("deliver", help="send a report by email and notifications now")
+    )
+
+    from unifi_scanner.commands import settings as settings_command
+
+    settings_command.add_arguments(
+        commands.add_parser("settings", help="list every setting (--markdown: docs/settings.md)")
+    )
+
     emulator = commands.add_parser("emulator", help="run the UniFi controller emulator")
     from unifi_scanner.emulator import cli as emulator_cli
 
@@ -148,8 +171,6 @@ def _handler(command: str) -> Callable[[argparse.Namespace], Coroutine[Any, Any,
         from unifi_scanner.emulator import cli as emulator_cli
 
         return emulator_cli.run
-    if command == "serve":
-        command = "collect"  # the collecting half of the service; delivery joins it later
     from importlib import import_module
 
     module = import_module(f"unifi_scanner.commands.{command}")
@@ -161,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     default_level = "info" if args.command in ("collect", "serve", "emulator") else "warning"
+    args.default_log_level = default_level
     logging_setup.configure(args.log_level or default_level)
     try:
         return asyncio.run(_handler(args.command)(args))

@@ -14,10 +14,12 @@ those lines, in ``repr`` or in logs (they are :class:`pydantic.SecretStr`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -37,16 +39,57 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from unifi_scanner.deliver_config import DELIVERY_SECRET_FIELDS, DeliverySettings
+from unifi_scanner.service_config import ServiceSettings
+
 ENV_PREFIX = "UNIFI_"
 CONFIG_ENV = "UNIFI_CONFIG"
 
 #: Fields that may be given as ``UNIFI_<NAME>_FILE`` / ``<name>_file:`` (a path to the value).
-SECRET_FIELDS = ("password", "api_key", "totp_secret", "ssh_password", "ssh_key_passphrase")
+SECRET_FIELDS = (
+    "password",
+    "api_key",
+    "totp_secret",
+    "ssh_password",
+    "ssh_key_passphrase",
+    *DELIVERY_SECRET_FIELDS,
+)
 
 #: ``UNIFI_SITE=all`` follows every site the account can see.
 ALL_SITES = "all"
 
 _FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+
+
+def local_zone_name() -> str:
+    """This machine's IANA zone (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else ``UTC``.
+
+    Reports name their zone, so an abbreviation like ``CET`` (ambiguous, and not a key
+    ``zoneinfo`` accepts) is never the default: only a name ``zoneinfo`` knows.
+    """
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    with contextlib.suppress(OSError):
+        target = str(Path("/etc/localtime").resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    for name in candidates:
+        if name and not name.startswith("/"):
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+            return name
+    return "UTC"
+
+
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone name like Europe/Berlin or UTC") from None
+    return value
 
 
 class ConfigError(Exception):
@@ -97,7 +140,9 @@ class SshConfig(BaseModel):
     username: str = Field(default="root", min_length=1, description="SSH account.")
     password: SecretStr | None = Field(default=None, description="SSH password.")
     key_file: Path | None = Field(default=None, description="Private key file.")
-    key_passphrase: SecretStr | None = Field(default=None, description="Its passphrase.")
+    key_passphrase: SecretStr | None = Field(
+        default=None, description="Passphrase of the private key."
+    )
     known_hosts: Path | None = Field(default=None, description="OpenSSH known_hosts file.")
     host_key: str | None = Field(
         default=None, description="Pinned host key(s): public key lines or SHA256: prints."
@@ -106,12 +151,16 @@ class SshConfig(BaseModel):
         default_factory=lambda: ["/var/log/messages"], description="Absolute log paths."
     )
     poll_interval: float = Field(default=30.0, gt=0, description="Seconds between reads.")
-    max_read_bytes: int = Field(default=1024 * 1024, ge=1024, description="Per file, per read.")
+    max_read_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Bytes read at most per file and read."
+    )
     start_at_end: bool = Field(
         default=False, description="Without a stored position, skip what the files hold."
     )
-    device_mac: str | None = Field(default=None, description="Device that owns the files.")
-    device_name: str | None = Field(default=None, description="Its name.")
+    device_mac: str | None = Field(
+        default=None, description="MAC of the device that owns the files."
+    )
+    device_name: str | None = Field(default=None, description="Name of that device.")
     timezone: str | None = Field(default=None, description="Zone of the log time stamps.")
     fallback_after: float = Field(
         default=120.0, ge=0, description="Seconds without socket and REST before SSH engages."
@@ -197,7 +246,7 @@ class ControllerConfig(ConnectionOptions):
         return ALL_SITES in self.site
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, DeliverySettings, ServiceSettings):
     """Everything the scanner needs to know, validated at start."""
 
     model_config = SettingsConfigDict(
@@ -253,21 +302,27 @@ class Settings(BaseSettings):
     ssh_username: str = Field(default="root", min_length=1, description="SSH account.")
     ssh_password: SecretStr | None = Field(default=None, description="SSH password.")
     ssh_key_file: Path | None = Field(default=None, description="SSH private key file.")
-    ssh_key_passphrase: SecretStr | None = Field(default=None, description="Its passphrase.")
-    ssh_known_hosts: Path | None = Field(default=None, description="known_hosts file.")
-    ssh_host_key: str | None = Field(default=None, description="Pinned SSH host key(s).")
+    ssh_key_passphrase: SecretStr | None = Field(
+        default=None, description="Passphrase of the SSH private key."
+    )
+    ssh_known_hosts: Path | None = Field(default=None, description="OpenSSH known_hosts file.")
+    ssh_host_key: str | None = Field(
+        default=None, description="Pinned host key(s): public key lines or SHA256: prints."
+    )
     ssh_paths: Sites = Field(
         default_factory=lambda: ["/var/log/messages"], description="Log paths, comma-separated."
     )
     ssh_poll_interval: float = Field(default=30.0, gt=0, description="Seconds between reads.")
     ssh_timezone: str | None = Field(default=None, description="Zone of log time stamps.")
-    ssh_device_mac: str | None = Field(default=None, description="Device owning the files.")
+    ssh_device_mac: str | None = Field(
+        default=None, description="MAC of the device that owns the files."
+    )
     ssh_fallback_after: float = Field(
         default=120.0, ge=0, description="Seconds without socket and REST before SSH engages."
     )
     controllers: list[ControllerConfig] = Field(
         default_factory=list,
-        description="Several controllers (YAML only); each entry takes the settings above.",
+        description="Several controllers (YAML only), each with its own host, credentials, sites.",
     )
     store: Path = Field(
         default=Path("unifi-scanner.db"), description="SQLite file where events are kept."
@@ -282,10 +337,16 @@ class Settings(BaseSettings):
         default=2048, ge=10, description="Size budget of the store; the oldest events go first."
     )
     commit_delay_ms: int = Field(
-        default=250, ge=1, le=60_000, description="Events are committed at most this late."
+        default=250,
+        ge=1,
+        le=60_000,
+        description="Milliseconds an event may wait before it is committed to the store.",
     )
     commit_batch: int = Field(
-        default=1000, ge=1, le=1_000_000, description="…or as soon as this many are waiting."
+        default=1000,
+        ge=1,
+        le=1_000_000,
+        description="Events are committed as soon as this many are waiting (or the delay ends).",
     )
     backlog_max: int = Field(
         default=200_000,
@@ -293,13 +354,17 @@ class Settings(BaseSettings):
         description="Events held in memory while the store is unavailable (then oldest dropped).",
     )
     report_dir: Path = Field(default=Path("reports"), description="Where reports are written.")
+    timezone: str = Field(
+        default_factory=lambda: local_zone_name(),
+        description="IANA time zone reports show times in (default: this machine's zone).",
+    )
     thresholds: dict[str, Any] = Field(
         default_factory=dict,
-        description="Analysis limits (YAML only), e.g. {roaming: {per_hour: 8}}; see README.",
+        description="Analysis limits (YAML only), e.g. {roaming: {per_hour: 8}}; see below.",
     )
     log_level: str | None = Field(
         default=None,
-        description="debug, info, warning or error (default: info for collect, warning else).",
+        description="debug, info, warning or error (default: info for collect/serve, else warning)",
     )
 
     # Set by load_settings() for the duration of one construction; see settings_customise_sources.
@@ -319,6 +384,11 @@ class Settings(BaseSettings):
     @classmethod
     def _sites_from_text(cls, value: Any) -> Any:
         return _split_sites(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _check_zone(value)
 
     @field_validator("log_level")
     @classmethod

@@ -47,8 +47,11 @@ async def run_demo(
     seconds: float = 15.0,
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    timezone: str = "UTC",
 ) -> DemoResult:
     """Play the ``demo`` scenario's day in ``seconds`` and write reports into ``out``.
+
+    ``timezone`` (IANA name) is the zone the report shows its times in.
 
     ``progress(received, total)`` is called about ten times a second while the day plays.
     """
@@ -87,7 +90,9 @@ async def run_demo(
             sent_ids = {record["_id"] for record in emulator.sent}
         stored_ids = set(store.identities())
         until = wall_ms() + 1
-        report = report_site(store, info, since_ms=until - DAY_S * 1000, until_ms=until)
+        report = report_site(
+            store, info, since_ms=until - DAY_S * 1000, until_ms=until, timezone=timezone
+        )
         paths = write_report_files(report, out)
         return DemoResult(
             report=report,

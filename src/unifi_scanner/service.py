@@ -14,6 +14,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,12 @@ from unifi_scanner.report import (
     build_report,
     render_html,
     render_json,
+    render_markdown,
     render_text,
 )
-from unifi_scanner.store import BatchWriter, SQLiteStore
+from unifi_scanner.report.activity import EventTally
+from unifi_scanner.report.fleet import DeviceTally
+from unifi_scanner.store import BatchWriter, SQLiteStore, StoreReads
 from unifi_scanner.store.retention import Retention
 
 log = get_logger(__name__)
@@ -310,7 +314,7 @@ class Scanner:
 
 
 def report_site(
-    store: SQLiteStore,
+    store: StoreReads,
     controller: ControllerInfo,
     *,
     since_ms: int,
@@ -318,12 +322,22 @@ def report_site(
     generated_at_ms: int | None = None,
     thresholds: Thresholds | None = None,
     previous: dict[str, Any] | None = None,
+    timezone: str = "UTC",
 ) -> dict[str, Any]:
     """Analyse what the store holds for one site in ``[since_ms, until_ms)`` into a report.
 
     ``previous`` is the site's previous report document, if any: findings are then marked new
-    or ongoing, and those that went away are listed as resolved.
+    or ongoing, and those that went away are listed as resolved. ``timezone`` (IANA name,
+    ``Settings.timezone``) is where the report's hours start and what its renderings show.
     """
+    # The charts and tables count on the way through the analysis: one pass over the store.
+    activity = EventTally(since_ms, until_ms, timezone=timezone)
+    fleet = DeviceTally(
+        since_ms,
+        until_ms,
+        timezone=timezone,
+        thresholds=thresholds.health if thresholds is not None else None,
+    )
     url, site = controller.url, controller.site
     inventory = Inventory(
         store.devices(site=site, controller=url), store.clients(site=site, controller=url)
@@ -341,13 +355,15 @@ def report_site(
         if event.payload.get("ip")
     }
     analysis = analyze(
-        store.iter_events(site=site, controller=url, since_ms=since_ms, until_ms=until_ms),
+        activity.watch(
+            store.iter_events(site=site, controller=url, since_ms=since_ms, until_ms=until_ms)
+        ),
         site=site,
         period_start_ms=since_ms,
         period_end_ms=until_ms,
         inventory=inventory,
         thresholds=thresholds,
-        device_snapshots=snapshots("devices"),
+        device_snapshots=fleet.watch(snapshots("devices")),
         client_snapshots=snapshots("clients"),
         previous_findings=_previous_findings(previous, controller),
         known_admin_sources=admin_sources,
@@ -363,6 +379,10 @@ def report_site(
         generated_at_ms=generated_at_ms or wall_ms(),
         sources=sources,
         gaps=gaps,
+        timezone=timezone,
+        activity=activity,
+        fleet=fleet,
+        inventory=inventory,
     )
 
 
@@ -394,14 +414,20 @@ def read_previous_report(directory: Path) -> dict[str, Any] | None:
     return document
 
 
-def write_report_files(report: dict[str, Any], directory: Path) -> list[Path]:
-    """``report.json``, ``report.html`` and ``report.txt`` in ``directory``."""
+def write_report_files(
+    report: dict[str, Any], directory: Path, tz: tzinfo | None = None
+) -> list[Path]:
+    """``report.json``, ``report.html``, ``report.txt`` and ``report.md`` in ``directory``.
+
+    Times are shown in ``tz``; by default in the report's own ``timezone``.
+    """
     return write_reports(
         directory,
         {
             "report.json": render_json(report),
-            "report.html": render_html(report),
-            "report.txt": render_text(report),
+            "report.html": render_html(report, tz),
+            "report.txt": render_text(report, tz),
+            "report.md": render_markdown(report, tz),
         },
     )
 

@@ -20,6 +20,7 @@ def test_replay_writes_the_same_reports_as_live_collection(
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "report.html",
         "report.json",
+        "report.md",
         "report.txt",
     ]
     report = orjson.loads((tmp_path / "report.json").read_bytes())

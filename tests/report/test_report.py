@@ -32,7 +32,16 @@ def test_json_contract_fields() -> None:
         [lost_contact(KITCHEN, T0 + MINUTE), ap_connected(KITCHEN, T0 + 9 * MINUTE)]
     )
     doc = orjson.loads(render_json(report))
-    assert list(doc) == ["schema", "generated_at", "period", "controller", "summary", "findings"]
+    assert list(doc) == [
+        "schema",
+        "generated_at",
+        "timezone",
+        "period",
+        "controller",
+        "summary",
+        "findings",
+    ]
+    assert doc["timezone"] == "UTC"
     assert doc["schema"] == "unifi-scanner/report/v1"
     assert doc["period"] == {"start": "2025-11-29T00:00:00Z", "end": "2025-11-29T01:00:00Z"}
     assert doc["controller"] == {
@@ -45,6 +54,10 @@ def test_json_contract_fields() -> None:
         "events": 2,
         "by_key": {"EVT_AP_Connected": 1, "EVT_AP_Lost_Contact": 1},
         "findings_by_severity": {"severe": 1, "medium": 0, "low": 0},
+        "health": {
+            "status": "trouble",
+            "sentence": "Your network needs attention: Kitchen AP (U6-Lite) went offline once.",
+        },
     }
     (finding,) = doc["findings"]
     assert set(finding) == {
@@ -107,6 +120,8 @@ def test_hostile_names_are_escaped_in_every_format() -> None:
 
 def test_quiet_period_says_so() -> None:
     report = report_for([])
-    assert "No findings: nothing in this period needs your attention." in render_text(report)
-    assert "Nothing in this period needs your attention." in render_html(report)
+    quiet = "No new events since Sat 29 Nov 2025 00:00 (UTC): nothing needs your attention."
+    assert report["summary"]["health"] == {"status": "quiet", "sentence": quiet}
+    assert quiet in render_text(report)
+    assert quiet in render_html(report)
     assert report["summary"]["events"] == 0

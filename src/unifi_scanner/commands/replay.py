@@ -10,7 +10,7 @@ from rich.text import Text
 
 from unifi_scanner.collect import FrameRouter
 from unifi_scanner.collect.replay import CaptureProblems, read_capture
-from unifi_scanner.commands.output import err, out, print_paths, print_summary
+from unifi_scanner.commands.output import err, out, print_paths, print_summary, settings_from
 from unifi_scanner.config import ConfigError
 from unifi_scanner.report import ControllerInfo
 from unifi_scanner.service import report_site, wall_ms, write_report_files
@@ -20,6 +20,7 @@ from unifi_scanner.store import BatchWriter, SQLiteStore
 async def run(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise ConfigError([f"replay: no such capture file: {args.file}"])
+    settings = settings_from(args)  # the zone the report shows its times in
     problems = CaptureProblems()
     # The replay goes through a (temporary) store exactly like live events do, so duplicates
     # and ordering are handled by the same code.
@@ -40,7 +41,9 @@ async def run(args: argparse.Namespace) -> int:
             info = ControllerInfo(
                 url=controller, flavour="capture", version="unknown", site=args.site
             )
-            report = report_site(store, info, since_ms=first, until_ms=last + 1)
+            report = report_site(
+                store, info, since_ms=first, until_ms=last + 1, timezone=settings.timezone
+            )
         finally:
             store.close()
     paths = write_report_files(report, args.out)

@@ -51,6 +51,7 @@ async def run(args: argparse.Namespace) -> int:
                 until_ms=until,
                 thresholds=settings.analysis_thresholds(),
                 previous=read_previous_report(directory),
+                timezone=settings.timezone,
             )
             print_summary(report)
             print_paths(write_report_files(report, directory))

@@ -12,6 +12,12 @@ from typing import Any
 
 from unifi_scanner.analyze.engine import Analysis
 from unifi_scanner.analyze.findings import Finding
+from unifi_scanner.analyze.inventory import Inventory
+from unifi_scanner.report import sections
+from unifi_scanner.report.activity import EventTally
+from unifi_scanner.report.fleet import DeviceTally
+from unifi_scanner.report.fmt import zone
+from unifi_scanner.report.headline import health
 
 SCHEMA = "unifi-scanner/report/v1"
 
@@ -73,17 +79,36 @@ def build_report(
     generated_at_ms: int,
     sources: dict[str, int] | None = None,
     gaps: list[GapInfo] | None = None,
+    timezone: str = "UTC",
+    activity: EventTally | None = None,
+    fleet: DeviceTally | None = None,
+    inventory: Inventory | None = None,
 ) -> dict[str, Any]:
     """The report document for one analysed site and period.
 
     When the analysis was compared with a previous report, every finding carries ``status``,
     the summary ``findings_by_status``, and ``resolved`` lists what went away. When snapshots
     were analysed, the summary says how many (``snapshots``).
+
+    ``timezone`` (IANA name) is the zone the report is read in: the health sentence and the
+    chart bins use it, and renderers default to it. ``activity`` and ``fleet`` (the tallies
+    that watched the analysed events and device snapshots) add the charts and the wireless,
+    device, security and connectivity sections; ``inventory`` names what they list.
     """
     comparison = analysis.comparison
+    findings = [
+        finding_document(
+            finding, comparison.status(finding.id).value if comparison is not None else None
+        )
+        for finding in analysis.findings
+    ]
+    status, sentence = health(
+        findings, analysis.events, iso(analysis.period_start_ms), zone(timezone)
+    )
     report: dict[str, Any] = {
         "schema": SCHEMA,
         "generated_at": iso(generated_at_ms),
+        "timezone": timezone,
         "period": {
             "start": iso(analysis.period_start_ms),
             "end": iso(analysis.period_end_ms),
@@ -98,13 +123,9 @@ def build_report(
             "events": analysis.events,
             "by_key": dict(sorted(analysis.by_key.items(), key=lambda kv: (-kv[1], kv[0]))),
             "findings_by_severity": analysis.by_severity(),
+            "health": {"status": status, "sentence": sentence},
         },
-        "findings": [
-            finding_document(
-                finding, comparison.status(finding.id).value if comparison is not None else None
-            )
-            for finding in analysis.findings
-        ],
+        "findings": findings,
     }
     if sources is not None:
         report["summary"]["sources"] = sources
@@ -135,4 +156,6 @@ def build_report(
             }
             for resolved in comparison.resolved
         ]
+    if activity is not None or fleet is not None:
+        report.update(sections.document(activity, fleet, inventory or Inventory(), iso))
     return report

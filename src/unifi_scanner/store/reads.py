@@ -58,11 +58,17 @@ class StoreReads:
         return self.pins().get(controller)
 
     def cursor(self, controller: str, site: str) -> int | None:
+        """Where the site's last delivered report ended (the next one starts there)."""
+        row = self.cursor_row(controller, site)
+        return None if row is None else row[0]
+
+    def cursor_row(self, controller: str, site: str) -> tuple[int, int] | None:
+        """``(end_ms, updated_ms)``: the last report's end, and when it was made."""
         row = self._main.execute(
-            "SELECT end_ms FROM report_cursors WHERE controller = ? AND site = ?",
+            "SELECT end_ms, updated_ms FROM report_cursors WHERE controller = ? AND site = ?",
             (controller, site),
         ).fetchone()
-        return None if row is None else int(row[0])
+        return None if row is None else (int(row[0]), int(row[1]))
 
     def iter_events(
         self,
@@ -163,14 +169,25 @@ class StoreReads:
         ).fetchone()
         return None if first is None else (int(first), int(last))
 
-    def newest_event(self, *, controller: str, site: str) -> tuple[int, int] | None:
-        """``(time_ms, received_ms)`` of the newest stored event of a site, if any."""
+    def newest_event(
+        self, *, controller: str, site: str, before_ms: int | None = None
+    ) -> tuple[int, int] | None:
+        """``(time_ms, received_ms)`` of the newest stored event of a site (before a time)."""
         row = self._main.execute(
             "SELECT time_ms, received_ms FROM events WHERE controller = ? AND site = ? "
-            "ORDER BY time_ms DESC LIMIT 1",
-            (controller, site),
+            "AND time_ms < ? ORDER BY time_ms DESC LIMIT 1",
+            (controller, site, before_ms if before_ms is not None else 2**62),
         ).fetchone()
         return None if row is None else (int(row[0]), int(row[1]))
+
+    def gap_totals(self) -> dict[str, tuple[int, int]]:
+        """Per back-fill state (``filled``, ``pending``…): how many gaps, events recovered."""
+        return {
+            str(state): (int(count), int(recovered or 0))
+            for state, count, recovered in self._main.execute(
+                "SELECT backfill, count(*), sum(recovered) FROM gaps GROUP BY backfill"
+            )
+        }
 
     def sites(self) -> list[tuple[str, str, str, str]]:
         """``(controller, site, flavour, version)`` of every site seen, latest first."""
@@ -254,3 +271,25 @@ def where(
         clauses.append("time_ms < ?")
         params.append(until_ms)
     return ("WHERE " + " AND ".join(clauses) if clauses else "", params)
+
+
+class StoreReader(StoreReads):
+    """The read side on a connection of its own, for one worker thread (a report's analysis).
+
+    Opened and closed in the thread that uses it: sqlite3 connections belong to the thread
+    that created them, and the store's own reading connection belongs to the event loop's.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._main = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        self._main.execute("PRAGMA busy_timeout=5000")
+
+    def close(self) -> None:
+        self._main.close()
+
+    def __enter__(self) -> StoreReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
