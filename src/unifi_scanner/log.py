@@ -36,16 +36,19 @@ class _StderrFactory:
         return structlog.PrintLogger(file=self._stream or sys.stderr)
 
 
-def configure(level: str = "info", *, stream: Any = None) -> None:
-    """Send human-readable logs to stderr (stdout stays for command output)."""
+def configure(level: str = "info", *, stream: Any = None, json: bool = False) -> None:
+    """Send logs to stderr (stdout stays for command output): for people, or JSON lines."""
     numeric = getattr(logging, level.upper(), logging.INFO)
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             redact,
-            structlog.processors.TimeStamper(fmt="%H:%M:%S", utc=False),
-            structlog.dev.ConsoleRenderer(colors=False),
+            structlog.processors.TimeStamper(fmt="iso" if json else "%H:%M:%S", utc=json),
+            renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
         logger_factory=_StderrFactory(stream),

@@ -155,6 +155,11 @@ class SiteCollector:
             if self.backfiller is not None:
                 self._spawn_backfill(gap, last_time_ms)
 
+    @property
+    def backfilling(self) -> bool:
+        """Whether a gap is being back-filled right now (a report should wait for it)."""
+        return bool(self._backfills)
+
     def _others_down(self) -> bool:
         socket_down = not self.stream.connected.is_set()
         return socket_down and (self.poller is None or not self.poller.healthy)

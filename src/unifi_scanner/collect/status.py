@@ -6,6 +6,7 @@ change ("fallback engaged", "websocket back"), never one per event.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from unifi_scanner.log import get_logger
@@ -25,11 +26,14 @@ class SourceStatus:
 
     site: str
     states: dict[str, tuple[str, str]] = field(default_factory=dict)
+    changed_ms: dict[str, int] = field(default_factory=dict)
+    """When each source entered its current state (epoch ms), for "down for 12 minutes"."""
 
     def set(self, source: str, state: str, reason: str = "") -> None:
         if self.states.get(source, ("", ""))[0] == state:
             return
         self.states[source] = (state, reason)
+        self.changed_ms[source] = time.time_ns() // 1_000_000
         log.info("event source changed", site=self.site, source=source, state=state, reason=reason)
 
     def state(self, source: str) -> str | None:

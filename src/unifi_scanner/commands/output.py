@@ -37,17 +37,23 @@ def print_table(table: Table) -> None:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Load the configuration; the log level follows it unless --log-level was given."""
     settings = load_settings(getattr(args, "config", None))
-    if args.log_level is None and settings.log_level is not None:
-        logging_setup.configure(settings.log_level)
+    as_json = settings.log_format == "json"
+    if as_json or (args.log_level is None and settings.log_level is not None):
+        level = str(
+            args.log_level or settings.log_level or getattr(args, "default_log_level", "info")
+        )
+        logging_setup.configure(level, json=as_json)
     return settings
 
 
-def on_stop_signals(stop: asyncio.Event) -> Callable[[], None]:
-    """SIGINT/SIGTERM set ``stop``; returns the undo. Outside the main thread (where signal
-    handlers cannot be installed) it does nothing: the caller's duration or task ends it."""
+def on_stop_signals(
+    stop: asyncio.Event, signals: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)
+) -> Callable[[], None]:
+    """``signals`` (SIGINT/SIGTERM) set ``stop``; returns the undo. Outside the main thread
+    (where handlers cannot be installed) it does nothing: the caller's duration ends it."""
     loop = asyncio.get_running_loop()
     installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in signals:
         try:
             loop.add_signal_handler(sig, stop.set)
         except (RuntimeError, ValueError):

@@ -76,6 +76,8 @@ class BatchWriter:
         self.pruned = 0
         self.last_error: str | None = None
         self.on_commit: Callable[[int], None] | None = None
+        self.taps: list[Callable[[str, Sequence[Event]], None]] = []
+        """Called with every event list handed over (counters, immediate notifications)."""
         """Called after each commit with the number of items committed (or dropped) so far."""
 
     async def __aenter__(self) -> BatchWriter:
@@ -140,6 +142,8 @@ class BatchWriter:
     # -- EventSink -------------------------------------------------------------------------------
 
     def add_events(self, controller: str, events: Sequence[Event]) -> None:
+        for tap in self.taps:
+            tap(controller, events)
         if events:
             self._pending.events.extend((controller, event) for event in events)
             self._handed_over(len(events))
