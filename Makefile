@@ -37,6 +37,8 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/report_render.py
+	$(BIN)/python bench/ingest.py --events 1000000
+	$(BIN)/python bench/zero_loss.py --rounds 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

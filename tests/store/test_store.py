@@ -454,3 +454,33 @@ def test_payloads_come_back_exactly_as_received(
         assert (stored.identity, stored.time_ms, stored.key) == ("e" * 24, T0, "EVT_WU_Connected")
     finally:
         store.close()
+
+
+async def test_a_producer_faster_than_the_disk_is_held_back_not_dropped(
+    store: SQLiteStore,
+) -> None:
+    """Backpressure: room() holds a bulk producer instead of letting the backlog drop."""
+    writer = BatchWriter(store, max_delay=0.01, max_batch=100, max_backlog=1000)
+    async with writer:
+        for i in range(5000):
+            writer.add_events(CONTROLLER, [event(f"{i:024x}", T0 + i)])
+            await writer.room()
+            assert len(writer._pending.events) <= writer.high_water
+    assert writer.dropped == 0
+    assert store.count_events() == 5000
+
+
+async def test_room_does_not_hold_the_stream_while_the_store_fails(store: SQLiteStore) -> None:
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    store.connection.execute("PRAGMA busy_timeout=20")
+    writer = BatchWriter(store, max_delay=0.01, retry_delay=0.02, max_batch=10, max_backlog=500)
+    writer.start()
+    for i in range(2000):  # far past high water and backlog: never blocks
+        writer.add_events(CONTROLLER, [event(f"{i:024x}", T0 + i)])
+        async with asyncio.timeout(2):
+            await writer.room()
+    assert writer.dropped > 0  # bounded memory while the store is unavailable
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    await asyncio.wait_for(writer.close(), 5)

@@ -77,6 +77,7 @@ class Backfiller:
                 state, count = FAILED, 0
             else:
                 self.sink.add_events(self.controller, events)
+                await self.sink.room()
                 state, count = FILLED, len(events)
         self.sink.add_gap_result(self.controller, gap, state, count)
         log.info(

@@ -69,6 +69,7 @@ class SiteCollector:
             on_state=self._socket_state,
             compression=compression,
             silence_timeout=silence_timeout,
+            backpressure=sink.room,
         )
         self.poller = (
             RestPoller(

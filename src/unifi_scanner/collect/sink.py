@@ -22,6 +22,9 @@ class EventSink(Protocol):
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None: ...
 
+    async def room(self) -> None:
+        """Return when more can be handed over (a writer far behind may hold producers)."""
+
     def add_device_updates(
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None:

@@ -269,6 +269,9 @@ class _NoSink:
     ) -> None:
         return None
 
+    async def room(self) -> None:
+        return None
+
     def add_device_updates(
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None:

@@ -32,6 +32,7 @@ async def run(args: argparse.Namespace) -> int:
                 router = FrameRouter(writer, controller=controller, site=args.site, source="replay")
                 for text, received_ms in read_capture(args.file, problems):
                     router.handle_frame(text, received_ms)
+                    await writer.room()
             span = store.time_range(site=args.site)
             if span is None:
                 err.print(Text(f"{args.file}: no events found"))

@@ -61,6 +61,9 @@ class TailSink:
         for record in records:
             self.inventory.add_device(record)
 
+    async def room(self) -> None:
+        return None
+
     def add_device_updates(
         self, controller: str, site: str, records: Sequence[Mapping[str, Any]], time_ms: int
     ) -> None:

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -62,7 +62,7 @@ class EventStream:
     """One site's event socket, kept open until :meth:`run` is cancelled.
 
     ``on_frame(text, received_ms)`` is called for every text frame, in order, from the loop;
-    it must not block. ``on_gap(gap)`` is called when a socket opens after one was lost.
+    it must not block. ``backpressure()``, awaited after each frame, may hold reading back. ``on_gap(gap)`` is called when a socket opens after one was lost.
     Wrong credentials and untrusted certificates end :meth:`run` with an exception; every
     other failure is retried forever.
     """
@@ -82,8 +82,10 @@ class EventStream:
         open_timeout: float = 10.0,
         silence_timeout: float | None = 300.0,
         backoff: Backoff | None = None,
+        backpressure: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.session = session
+        self._backpressure = backpressure
         self.site = site
         self._on_frame = on_frame
         self._on_gap = on_gap
@@ -175,6 +177,10 @@ class EventStream:
                 frames_here += 1
                 self.frames += 1
                 self._on_frame(text, now_ms())
+                if self._backpressure is not None:
+                    # A writer far behind a healthy store: stop reading for a moment and let
+                    # TCP hold the rest, rather than queueing without end.
+                    await self._backpressure()
         except ConnectionClosed as exc:
             code = exc.rcvd.code if exc.rcvd is not None else 1006
             if exc.rcvd is not None and exc.rcvd.code in (1000, 1001):

@@ -187,24 +187,33 @@ class SQLiteStore(StoreReads):
                 self._write_inventory("devices", controller, site, merged, seen, snapshots)
             for controller, site, records, seen in batch.clients:
                 self._write_inventory("clients", controller, site, records, seen, snapshots)
-            db.executemany(
-                "INSERT OR REPLACE INTO device_snapshots VALUES (?,?,?,?,?)", snapshots["devices"]
+            # Each statement hands the GIL back and has to win it again from the event loop:
+            # only the ones with work to do are run.
+            statements = (
+                (
+                    "INSERT OR REPLACE INTO device_snapshots VALUES (?,?,?,?,?)",
+                    snapshots["devices"],
+                ),
+                (
+                    "INSERT OR REPLACE INTO client_snapshots VALUES (?,?,?,?,?)",
+                    snapshots["clients"],
+                ),
+                (
+                    "INSERT INTO gaps (controller, site, start_ms, end_ms) VALUES (?,?,?,?)",
+                    [(c, g.site, g.start_ms, g.end_ms) for c, g in batch.gaps],
+                ),
+                (
+                    "UPDATE gaps SET backfill = ?, recovered = ? "
+                    "WHERE controller = ? AND site = ? AND start_ms = ? AND end_ms = ?",
+                    [
+                        (state, n, c, g.site, g.start_ms, g.end_ms)
+                        for c, g, state, n in batch.gap_results
+                    ],
+                ),
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO client_snapshots VALUES (?,?,?,?,?)", snapshots["clients"]
-            )
-            db.executemany(
-                "INSERT INTO gaps (controller, site, start_ms, end_ms) VALUES (?,?,?,?)",
-                [(c, g.site, g.start_ms, g.end_ms) for c, g in batch.gaps],
-            )
-            db.executemany(
-                "UPDATE gaps SET backfill = ?, recovered = ? "
-                "WHERE controller = ? AND site = ? AND start_ms = ? AND end_ms = ?",
-                [
-                    (state, n, c, g.site, g.start_ms, g.end_ms)
-                    for c, g, state, n in batch.gap_results
-                ],
-            )
+            for statement, rows in statements:
+                if rows:
+                    db.executemany(statement, rows)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:  # SQLITE_FULL has rolled it back already

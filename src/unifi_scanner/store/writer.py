@@ -54,6 +54,8 @@ class BatchWriter:
         self.max_backlog = max_backlog
         self.retention = retention
         self.prune_interval = prune_interval
+        self.high_water = max(10 * max_batch, 1000)
+        """Pending events beyond which :meth:`room` holds producers back."""
         self._last_prune: float | None = None
         self._last_error_log = 0.0
         self._checkpointing: asyncio.Task[None] | None = None
@@ -140,6 +142,24 @@ class BatchWriter:
         return self._task is not None and self._task.done()
 
     # -- EventSink -------------------------------------------------------------------------------
+
+    async def room(self) -> None:
+        """Wait while the writer is far behind a healthy store: backpressure for producers.
+
+        Without it, a producer faster than the disk (a replay, a large back-fill, a burst)
+        would fill the backlog meant for an unavailable store, and the backlog drops the
+        oldest events. While the store is failing this returns at once: the socket must stay
+        alive, and the bounded backlog is what protects memory then.
+        """
+        if len(self._pending.events) < self.high_water or self.last_error is not None:
+            return
+        self._wake.set()
+        async with self._progress:
+            await self._progress.wait_for(
+                lambda: len(self._pending.events) < self.high_water
+                or self.last_error is not None
+                or self._dead()
+            )
 
     def add_events(self, controller: str, events: Sequence[Event]) -> None:
         for tap in self.taps:
@@ -301,6 +321,8 @@ class BatchWriter:
                         failures=self.failures,
                     )
                 self.last_error = str(exc)
+                async with self._progress:
+                    self._progress.notify_all()  # producers held by room() go on: backlog now
                 await asyncio.sleep(self.retry_delay)
                 continue
             except Exception as exc:  # a record this code cannot store: isolate it
