@@ -230,6 +230,8 @@ async def test_classic_controller_on_network_9_end_to_end(
         assert session.flavour is Flavour.CLASSIC
         assert session.websocket_url("default").endswith("/wss/s/default/events")
         assert "/proxy/network" not in session.websocket_url("default")
+        # The version also from /status (meta.server_version), which 9.x still fills.
+        assert await NetworkApi(session).server_version() == "9.3.45"
         follower, writer = await following(emulator, store, session, compression=False)
         await follower.stop()
         await writer.close()

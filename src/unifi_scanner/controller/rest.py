@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from unifi_scanner.controller.errors import (
+    ControllerError,
     ControllerResponseError,
     EndpointUnavailable,
     UnknownSite,
@@ -75,12 +76,27 @@ class NetworkApi:
         if not records:
             raise ControllerResponseError("stat/sysinfo returned no record")
         info = records[0]
+        version = info.get("version") or await self.server_version()
         return SysInfo(
-            version=str(info.get("version") or "unknown"),
+            version=str(version or "unknown"),
             hostname=str(info.get("hostname") or ""),
             timezone=info.get("timezone") if isinstance(info.get("timezone"), str) else None,
             name=info.get("name") if isinstance(info.get("name"), str) else None,
         )
+
+    async def server_version(self) -> str | None:
+        """The Network version from ``/status`` (``meta.server_version``), where present.
+
+        Some controllers leave ``version`` out of sysinfo for restricted accounts; the
+        status page still says it. ``None`` when there is no such page or field.
+        """
+        try:
+            response = await self.session.request("GET", "/status")
+            meta = response.json().get("meta", {}) if response.content else {}
+        except (ValueError, AttributeError, ControllerError):
+            return None
+        version = meta.get("server_version") if isinstance(meta, dict) else None
+        return version if isinstance(version, str) and version else None
 
     async def devices(self, site: str) -> list[dict[str, Any]]:
         """``stat/device``: full device records (health fields, port tables, radios)."""
