@@ -50,13 +50,20 @@ ALARM_KEYS = frozenset(
 """Events the controller also raises as alarms."""
 
 
-def due_documents(ctx: ServerContext, site: str) -> list[dict[str, Any]]:
-    """The documents of `site` that have fallen due, oldest first."""
+def due_documents(
+    ctx: ServerContext, site: str, since_ms: int | None = None, until_ms: int | None = None
+) -> list[dict[str, Any]]:
+    """The documents of `site` that have fallen due (within a time window), oldest first."""
     playback = ctx.playback
     if not playback.clock.started:
         return []
     events = playback.timeline.events
-    return [playback.document(i) for i in range(playback.due()) if events[i].site == site]
+    indices = (
+        range(playback.due())
+        if since_ms is None or until_ms is None
+        else playback.due_between(since_ms, until_ms)
+    )
+    return [playback.document(i) for i in indices if events[i].site == site]
 
 
 def stat_event(ctx: ServerContext, site: str, body: Any) -> web.Response:

@@ -26,10 +26,12 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
     base = f"{ctx.prefix}/v2/api/site/{{site}}"
     directory = system_log.Directory(ctx.inventory)
 
-    def entries(site: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """(entry, the event document it mirrors) for every due event of `site`."""
+    def entries(
+        site: str, since_ms: int, until_ms: int
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(entry, the event document it mirrors) for the due events of `site` in a window."""
         own = not ctx.variants.system_log_event_ids
-        documents = due_documents(ctx, site) + ctx.admin_events
+        documents = due_documents(ctx, site, since_ms, until_ms) + ctx.admin_events
         if not ctx.features.threats_in_system_log:
             documents = [d for d in documents if d["key"] != "EVT_IPS_IpsAlert"]
         made = ((system_log.entry(d, directory, own_id=own), d) for d in documents)
@@ -48,7 +50,8 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
         query, problem = system_log.parse_query(body)
         if query is None:
             return v2_error(400, problem)
-        kept = [pair for pair in entries(site) if system_log.matches(pair[0], log_class, query)]
+        window = entries(site, query["timestampFrom"], query["timestampTo"])
+        kept = [pair for pair in window if system_log.matches(pair[0], log_class, query)]
         answer = system_log.page([item for item, _ in kept], query)
         mirrored = {item["id"]: document for item, document in kept}
         for item in answer["data"]:
