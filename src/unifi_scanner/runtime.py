@@ -24,6 +24,7 @@ from unifi_scanner.deliver import Deliverer
 from unifi_scanner.deliver.notify import ImmediateNotifier
 from unifi_scanner.health import EventCounter, HealthServer
 from unifi_scanner.log import get_logger
+from unifi_scanner.memory import release_free_memory
 from unifi_scanner.reporting import ReportRound
 from unifi_scanner.schedule import Schedule, sleep_until
 from unifi_scanner.service import Scanner, SiteFollower, open_writer, wall_ms
@@ -120,6 +121,7 @@ class ServiceRuntime:
             await asyncio.shield(self._round)
         except Exception as exc:  # a round that fails must not end the service
             log.error("report round failed", error=f"{type(exc).__name__}: {exc}")
+        release_free_memory()  # the analysis' buffers
 
     async def reload(self) -> None:
         """SIGHUP: read the configuration again; keep the old one if the new one is bad."""
@@ -195,6 +197,7 @@ class ServiceRuntime:
     async def _retry_loop(self) -> None:
         while True:
             await asyncio.sleep(RETRY_EVERY_S)
+            release_free_memory()
             if self.deliverer.pending() and (self._round is None or self._round.done()):
                 with contextlib.suppress(Exception):
                     await self.deliverer.retry_pending()

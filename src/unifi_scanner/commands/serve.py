@@ -13,11 +13,13 @@ import signal
 from rich.text import Text
 
 from unifi_scanner.commands.output import on_stop_signals, out, settings_from
+from unifi_scanner.memory import tune_allocator
 from unifi_scanner.runtime import ServiceRuntime
 
 
 async def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    tune_allocator()  # before the writer's threads exist: arenas are per thread
     runtime = ServiceRuntime(settings, config_file=args.config)
     stop, reload = asyncio.Event(), asyncio.Event()
     undo_stop = on_stop_signals(stop)

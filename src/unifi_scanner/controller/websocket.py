@@ -62,7 +62,8 @@ class EventStream:
     """One site's event socket, kept open until :meth:`run` is cancelled.
 
     ``on_frame(text, received_ms)`` is called for every text frame, in order, from the loop;
-    it must not block. ``backpressure()``, awaited after each frame, may hold reading back. ``on_gap(gap)`` is called when a socket opens after one was lost.
+    it must not block. ``backpressure()``, awaited after each frame, may hold reading back.
+    ``on_gap(gap)`` is called when a socket opens after one was lost.
     Wrong credentials and untrusted certificates end :meth:`run` with an exception; every
     other failure is retried forever.
     """

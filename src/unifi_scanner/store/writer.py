@@ -156,9 +156,11 @@ class BatchWriter:
         self._wake.set()
         async with self._progress:
             await self._progress.wait_for(
-                lambda: len(self._pending.events) < self.high_water
-                or self.last_error is not None
-                or self._dead()
+                lambda: (
+                    len(self._pending.events) < self.high_water
+                    or self.last_error is not None
+                    or self._dead()
+                )
             )
 
     def add_events(self, controller: str, events: Sequence[Event]) -> None:
