@@ -184,3 +184,15 @@ async def test_sites_of_other_controllers_are_left_alone(
     store.record_site(URL, "guest", flavour="unifi-os", version="10.3.58", seen_ms=T0)
     report_round = make_round(settings, store, Clock(T0))
     assert [(c, s) for c, s, _f, _v in report_round.sites()] == [(URL, "default")]
+
+
+async def test_the_site_description_names_the_report(
+    settings: Settings, store: SQLiteStore
+) -> None:
+    store.record_site(
+        URL, "default", flavour="unifi-os", version="10.3.58", seen_ms=T0, description="Home"
+    )
+    store.write_batch(Batch(events=events(0, 10)))
+    await make_round(settings, store, Clock(T0 + HOUR_MS)).run()
+    latest = settings.report_dir / "192.168.1.1-default" / "latest.json"
+    assert orjson.loads(latest.read_bytes())["controller"]["site_description"] == "Home"

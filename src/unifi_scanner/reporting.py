@@ -120,7 +120,13 @@ class ReportRound:
                 log.info("pending delivery retried", channel=retried.channel, ok=retried.ok)
             result = RoundResult(self._clock_ms(), [])
             for controller, site, flavour, version in self.sites():
-                info = ControllerInfo(url=controller, flavour=flavour, version=version, site=site)
+                info = ControllerInfo(
+                    url=controller,
+                    flavour=flavour,
+                    version=version,
+                    site=site,
+                    description=self.store.site_description(controller, site),
+                )
                 limit = horizon(controller, site) if horizon is not None else None
                 result.sites.append(await self._site(info, limit))
             self.last = result

@@ -119,7 +119,7 @@ class SiteFollower:
     async def start(self) -> ControllerInfo:
         """Check the site, read the Network version, start following the event socket."""
         api = NetworkApi(self.session)
-        await api.check_site(self.site)
+        found = await api.check_site(self.site)
         sysinfo = await api.sysinfo(self.site)
         flavour = self.session.flavour
         self.info = ControllerInfo(
@@ -127,6 +127,8 @@ class SiteFollower:
             flavour=flavour.value if flavour is not None else "unknown",
             version=sysinfo.version,
             site=self.site,
+            # "Default" for "default" says nothing more; "Home network" for "k3v9x2pd" does.
+            description=found.desc if found.desc.lower() != self.site.lower() else "",
         )
         self.store.record_site(
             self.info.url,
@@ -134,6 +136,7 @@ class SiteFollower:
             flavour=self.info.flavour,
             version=self.info.version,
             seen_ms=wall_ms(),
+            description=self.info.description,
         )
         self.collector = SiteCollector(
             api,

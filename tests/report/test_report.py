@@ -49,6 +49,7 @@ def test_json_contract_fields() -> None:
         "flavour": "unifi-os",
         "version": "10.3.58",
         "site": "default",
+        "site_description": "",
     }
     assert doc["summary"] == {
         "events": 2,

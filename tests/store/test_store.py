@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.store import BatchWriter, GapRecord, SQLiteStore, StoreError
+from unifi_scanner.store.schema import SCHEMA_VERSION
 from unifi_scanner.store.sqlite import SNAPSHOT_INTERVAL_MS, Batch
 
 CONTROLLER = "https://unifi.test"
@@ -51,7 +52,7 @@ def store(tmp_path: Path) -> SQLiteStore:
 def test_wal_mode_and_schema_version(store: SQLiteStore) -> None:
     db = sqlite3.connect(store.path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
 
 
@@ -74,7 +75,7 @@ def test_an_older_store_is_migrated_and_keeps_its_events(tmp_path: Path) -> None
         assert store.pins() == {CONTROLLER: "ab" * 32}
     finally:
         store.close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 5
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_events_are_stored_once_with_every_source(store: SQLiteStore) -> None:

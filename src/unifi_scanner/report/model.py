@@ -30,6 +30,8 @@ class ControllerInfo:
     flavour: str
     version: str
     site: str
+    description: str = ""
+    """The site's description ("Home network"); empty when the controller gave none."""
 
 
 def iso(ms: int) -> str:
@@ -118,6 +120,7 @@ def build_report(
             "flavour": controller.flavour,
             "version": controller.version,
             "site": controller.site,
+            "site_description": controller.description,
         },
         "summary": {
             "events": analysis.events,

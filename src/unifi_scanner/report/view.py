@@ -133,7 +133,11 @@ def build_view(report: dict[str, Any], tz: tzinfo | None = None) -> View:
             groups.append(Group(severity, SEVERITY_LABELS[severity], len(group), shown))
     keys = list(summary.get("by_key", {}).items())
     return View(
-        site=name(controller["site"]),
+        site=name(
+            f"{controller['site_description']} ({controller['site']})"
+            if controller.get("site_description")
+            else controller["site"]
+        ),
         controller=name(controller["url"]),
         flavour=name(flavour_label(controller["flavour"])),
         version=name(controller["version"]),

@@ -189,6 +189,13 @@ class StoreReads:
             )
         }
 
+    def site_description(self, controller: str, site: str) -> str:
+        """The site's description as the controller showed it ("" when unknown)."""
+        row = self._main.execute(
+            "SELECT description FROM sites WHERE controller = ? AND site = ?", (controller, site)
+        ).fetchone()
+        return str(row[0]) if row is not None and row[0] else ""
+
     def sites(self) -> list[tuple[str, str, str, str]]:
         """``(controller, site, flavour, version)`` of every site seen, latest first."""
         return [

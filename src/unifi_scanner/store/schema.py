@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -122,6 +122,9 @@ MIGRATIONS: dict[int, str] = {
         cursor     BLOB NOT NULL,
         PRIMARY KEY (controller, site, path)
     ) WITHOUT ROWID;
+    """,
+    6: """
+    ALTER TABLE sites ADD COLUMN description TEXT NOT NULL DEFAULT '';
     """,
 }
 

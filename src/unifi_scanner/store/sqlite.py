@@ -337,12 +337,21 @@ class SQLiteStore(StoreReads):
         self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({placeholders})", latest)
 
     def record_site(
-        self, controller: str, site: str, *, flavour: str, version: str, seen_ms: int
+        self,
+        controller: str,
+        site: str,
+        *,
+        flavour: str,
+        version: str,
+        seen_ms: int,
+        description: str = "",
     ) -> None:
-        """Remember which controller (kind, Network version) a site's events come from."""
+        """Remember which controller (kind, Network version) a site's events come from, and
+        what people call the site ("Home network": the description, not the short name)."""
         self._main.execute(
-            "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?)",
-            (controller, site, flavour, version, seen_ms),
+            "INSERT OR REPLACE INTO sites (controller, site, flavour, version, seen_ms, "
+            "description) VALUES (?,?,?,?,?,?)",
+            (controller, site, flavour, version, seen_ms, description),
         )
 
     def save_pin(self, controller: str, fingerprint: str, *, pinned_ms: int) -> None:
