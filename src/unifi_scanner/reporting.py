@@ -25,13 +25,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
-
 from unifi_scanner.config import Settings
 from unifi_scanner.deliver import Deliverer, DeliveryError
 from unifi_scanner.log import get_logger
-from unifi_scanner.report import SCHEMA, ControllerInfo
-from unifi_scanner.service import report_site, wall_ms
+from unifi_scanner.report import ControllerInfo
+from unifi_scanner.service import read_previous_report, report_site, wall_ms
 from unifi_scanner.store import SQLiteStore, StoreReader
 
 log = get_logger(__name__)
@@ -145,7 +143,7 @@ class ReportRound:
             outcome.delivered, outcome.detail = True, "nothing new since the last report"
             return outcome
         site_dir = self.deliverer.site_dir({"controller": {"url": info.url, "site": info.site}})
-        previous = _previous(site_dir)
+        previous = read_previous_report(site_dir, "latest.json")
 
         def analyse() -> dict[str, Any]:
             # A connection of the worker thread's own (sqlite3 connections are per thread).
@@ -225,17 +223,6 @@ class ReportRound:
 
 def _bare(host: str | None) -> str | None:
     return host.strip("[]").lower() if host else None
-
-
-def _previous(site_dir: Path) -> dict[str, Any] | None:
-    """The site's latest report, for new / ongoing / resolved."""
-    try:
-        document = orjson.loads((site_dir / "latest.json").read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        return None
-    return document
 
 
 @contextlib.asynccontextmanager

@@ -405,9 +405,9 @@ def _previous_findings(
     return [f for f in findings if isinstance(f, dict)] if isinstance(findings, list) else []
 
 
-def read_previous_report(directory: Path) -> dict[str, Any] | None:
-    """``report.json`` already in ``directory``, if it is a readable v1 report."""
-    path = directory / "report.json"
+def read_previous_report(directory: Path, name: str = "report.json") -> dict[str, Any] | None:
+    """``name`` in ``directory``, if it is a readable v1 report (the previous one, to compare)."""
+    path = directory / name
     try:
         document = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):

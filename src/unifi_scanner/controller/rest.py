@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from unifi_scanner.controller.errors import (
     ControllerError,
     ControllerResponseError,
@@ -49,6 +51,18 @@ class NetworkApi:
         if response.status_code >= 400 and not isinstance(body, dict):
             raise ControllerResponseError(f"{path} answered HTTP {response.status_code}")
         return unwrap(body, path=path)
+
+    async def _post_json(
+        self, path: str, body: dict[str, Any], site: str
+    ) -> tuple[httpx.Response, Any]:
+        """POST a query (safe to repeat); the response and its decoded JSON body."""
+        response = await self.session.request("POST", path, json=body, site=site, idempotent=True)
+        if response.status_code == 404:
+            raise EndpointUnavailable(path, 404)
+        try:
+            return response, response.json()
+        except ValueError:
+            raise ControllerResponseError(f"{path} answered a body that is not JSON") from None
 
     async def sites(self) -> list[Site]:
         """Every site this account can see."""
@@ -115,13 +129,7 @@ class NetworkApi:
         """
         path = f"/api/s/{site}/stat/event"
         body = {"_sort": "-time", "within": within_hours, "_start": start, "_limit": limit}
-        response = await self.session.request("POST", path, json=body, site=site, idempotent=True)
-        if response.status_code == 404:
-            raise EndpointUnavailable(path, 404)
-        try:
-            decoded = response.json()
-        except ValueError:
-            raise ControllerResponseError(f"{path} answered a body that is not JSON") from None
+        _response, decoded = await self._post_json(path, body, site)
         records = unwrap(decoded, path=path)
         meta = decoded.get("meta", {}) if isinstance(decoded, dict) else {}
         count = meta.get("count") if isinstance(meta, dict) else None
@@ -145,13 +153,7 @@ class NetworkApi:
             "pageNumber": page,
             "pageSize": page_size,
         }
-        response = await self.session.request("POST", path, json=body, site=site, idempotent=True)
-        if response.status_code == 404:
-            raise EndpointUnavailable(path, 404)
-        try:
-            decoded = response.json()
-        except ValueError:
-            raise ControllerResponseError(f"{path} answered a body that is not JSON") from None
+        response, decoded = await self._post_json(path, body, site)
         if response.status_code >= 400 or not isinstance(decoded, dict):
             message = decoded.get("message") if isinstance(decoded, dict) else None
             raise ControllerResponseError(
