@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import signal
 import sys
@@ -28,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.collect.ledger import assert_every_event_stored_once
+from tests.processes import scanner_env
 
 from unifi_scanner.emulator import Emulator, EmulatorConfig
 from unifi_scanner.store import SQLiteStore
@@ -56,14 +56,7 @@ async def one_round(number: int, speed: float, rng: random.Random) -> bool:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "events.db"
-            env = {k: v for k, v in os.environ.items() if not k.startswith("UNIFI_")} | {
-                "UNIFI_HOST": "127.0.0.1",
-                "UNIFI_PORT": str(emulator.port),
-                "UNIFI_USERNAME": "admin",
-                "UNIFI_PASSWORD": "pw",
-                "UNIFI_CA_FILE": str(emulator.ca_file),
-                "UNIFI_STORE": str(path),
-            }
+            env = scanner_env(emulator, path, password="pw")
             first = await collect(env)
             await asyncio.sleep(rng.uniform(1.0, 6.0))
             killed_ms = int(time.time() * 1000)

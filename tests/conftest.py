@@ -11,6 +11,7 @@ Everything binds 127.0.0.1 on a free port, serves HTTPS with a fresh self-signed
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -52,3 +53,12 @@ async def emulator(make_emulator: MakeEmulator) -> Emulator:
         end_at_now=True,
         push_interval=0.05,
     )
+
+
+@pytest.fixture
+def no_unifi_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No ``UNIFI_*`` variable of the machine running the tests leaks into a Settings()."""
+    for name in list(os.environ):
+        if name.startswith("UNIFI_"):
+            monkeypatch.delenv(name)
+    return monkeypatch

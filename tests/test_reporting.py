@@ -5,7 +5,6 @@ Real SQLite files, real report files; the clock is the only thing the test sets.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -53,10 +52,7 @@ def events(first: int, count: int, step_ms: int = 60_000) -> list[tuple[str, Eve
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in list(os.environ):
-        if name.startswith("UNIFI_"):
-            monkeypatch.delenv(name)
+def settings(tmp_path: Path, no_unifi_env: pytest.MonkeyPatch) -> Settings:
     return Settings(
         host="192.168.1.1",
         username="admin",

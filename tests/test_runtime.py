@@ -4,7 +4,6 @@ stored, through the writer's tap; SIGHUP-style reloads keep it working."""
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,7 @@ from unifi_scanner.runtime import ServiceRuntime
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in list(os.environ):
-        if name.startswith("UNIFI_"):
-            monkeypatch.delenv(name)
+def settings(tmp_path: Path, no_unifi_env: pytest.MonkeyPatch) -> Settings:
     return Settings(
         host="127.0.0.1",
         username="admin",

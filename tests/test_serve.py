@@ -4,10 +4,8 @@ a real mail server; schedule, missed runs, health, metrics, SIGHUP and SIGTERM."
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from tests.conftest import DEMO_SPEED, MakeEmulator
 from tests.deliver.conftest import MakeSmtp, smtp, tls  # noqa: F401 - fixtures
+from tests.processes import env_without_unifi, start_scanner
 from unifi_scanner.store import SQLiteStore
 
 HOUR_MS = 3_600_000
@@ -28,21 +27,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("UNIFI_")}
-
-
 async def start(command: str, *args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "unifi_scanner",
-        command,
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    return await start_scanner(command, *args, env=env, stdout=asyncio.subprocess.PIPE)
 
 
 async def finish(process: asyncio.subprocess.Process, seconds: float = 30) -> tuple[int, str]:
@@ -86,7 +72,7 @@ async def test_serve_delivers_a_missed_report_once_and_answers_health_and_signal
         )
 
     write_config("hourly")
-    env = clean_env()
+    env = env_without_unifi()
     # The scanner collected the demo day earlier, and its last report was made two hours ago:
     # the hourly run in between was missed (the machine was off).
     code, err = await finish(
@@ -163,7 +149,7 @@ async def wait_for_schedule(base: str, expected: str) -> None:
 
 async def test_health_says_degraded_and_why_when_the_controller_is_down(tmp_path: Path) -> None:
     dead, health_port = free_port(), free_port()
-    env = clean_env() | {
+    env = env_without_unifi() | {
         "UNIFI_HOST": "127.0.0.1",
         "UNIFI_PORT": str(dead),
         "UNIFI_USERNAME": "admin",
@@ -201,7 +187,7 @@ async def test_a_busy_health_port_is_reported_and_collection_goes_on(
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        env = clean_env() | {
+        env = env_without_unifi() | {
             "UNIFI_HOST": "127.0.0.1",
             "UNIFI_PORT": str(free_port()),
             "UNIFI_USERNAME": "admin",

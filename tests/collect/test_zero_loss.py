@@ -8,10 +8,8 @@ the scanner was down (back-filled from the v2 system log on restart).
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests.collect.ledger import assert_every_event_stored_once
+from tests.processes import scanner_env, start_scanner
 from unifi_scanner.controller import ControllerSession
 from unifi_scanner.controller.retry import Backoff
 from unifi_scanner.controller.tls import make_ssl_context
@@ -43,43 +42,20 @@ def stored_count(path: Path) -> int:
         return 0  # created but not yet migrated
 
 
-async def start_collect(
-    env: dict[str, str], *extra: str, command: str = "collect"
-) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "unifi_scanner",
-        command,
-        *extra,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_sigkill_and_restart_lose_nothing(
     make_emulator: MakeEmulator, tmp_path: Path
 ) -> None:
     emulator = await make_emulator(scenario="steady", speed=600.0, password="pw")
     store_path = tmp_path / "events.db"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("UNIFI_")},
-        "UNIFI_HOST": "127.0.0.1",
-        "UNIFI_PORT": str(emulator.port),
-        "UNIFI_USERNAME": "admin",
-        "UNIFI_PASSWORD": "pw",
-        "UNIFI_CA_FILE": str(emulator.ca_file),
-        "UNIFI_STORE": str(store_path),
-    }
-    first = await start_collect(env)
+    env = scanner_env(emulator, store_path, password="pw")
+    first = await start_scanner("collect", env=env)
     async with asyncio.timeout(30):
         while stored_count(store_path) < 30:
             await asyncio.sleep(0.05)
     first.send_signal(signal.SIGKILL)  # no flush, no goodbye
     assert await first.wait() == -signal.SIGKILL
     await asyncio.sleep(1.0)  # the controller goes on; nobody is listening
-    second = await start_collect(env, "--duration", "4s")
+    second = await start_scanner("collect", "--duration", "4s", env=env)
     async with asyncio.timeout(60):
         assert await second.wait() == 0, (await second.stderr.read()).decode()  # type: ignore[union-attr]
 
@@ -98,19 +74,12 @@ async def test_sigterm_flushes_everything_received_and_exits_0(
 ) -> None:
     emulator = await make_emulator(scenario="steady", speed=600.0, password="pw")
     store_path = tmp_path / "events.db"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("UNIFI_")},
-        "UNIFI_HOST": "127.0.0.1",
-        "UNIFI_PORT": str(emulator.port),
-        "UNIFI_USERNAME": "admin",
-        "UNIFI_PASSWORD": "pw",
-        "UNIFI_CA_FILE": str(emulator.ca_file),
-        "UNIFI_STORE": str(store_path),
+    env = scanner_env(emulator, store_path, password="pw") | {
         # A long commit window: without the flush on exit, the tail would be lost.
         "UNIFI_COMMIT_DELAY_MS": "5000",
         "UNIFI_COMMIT_BATCH": "100000",
     }
-    service = await start_collect(env, command="serve")
+    service = await start_scanner("serve", env=env)
     async with asyncio.timeout(30):
         while stored_count(store_path) == 0:
             await asyncio.sleep(0.05)
