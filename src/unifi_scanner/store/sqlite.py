@@ -10,6 +10,7 @@ rolled back whole, so the file is never left half-written (disk full, database l
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,8 @@ class SQLiteStore(StoreReads):
             self._main.execute("PRAGMA busy_timeout=5000")
             self._main.execute("PRAGMA wal_autocheckpoint=0")
             self._checkpointer: sqlite3.Connection | None = None
+            self._checkpoint_lock = threading.Lock()
+            self._write_lock = threading.Lock()
         except SchemaError as exc:
             raise StoreError(
                 f"the event store {self.path} was written by a newer unifi-scanner ({exc})"
@@ -109,10 +112,16 @@ class SQLiteStore(StoreReads):
             ) from None
 
     def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.close()
-        self._main.close()
-        self._db.close()  # the last connection to close checkpoints what is left
+        # Worker threads may still be inside a commit or a checkpoint (a writer task that was
+        # cancelled does not stop its thread): closing a connection under them crashes the
+        # process, so wait for them.
+        with self._checkpoint_lock:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+                self._checkpointer = None
+        with self._write_lock:
+            self._main.close()
+            self._db.close()  # the last connection to close checkpoints what is left
 
     def checkpoint(self, *, restart: bool = False) -> tuple[int, int]:
         """Copy committed WAL pages into the database file: ``(pages in WAL, copied)``.
@@ -121,15 +130,16 @@ class SQLiteStore(StoreReads):
         (PASSIVE never blocks the writer). ``restart`` waits for the writer instead and lets
         the WAL start over — for when passive checkpoints cannot keep up.
         """
-        if self._checkpointer is None:
-            self._checkpointer = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None
-            )
-            self._checkpointer.execute("PRAGMA busy_timeout=5000")
-        mode = "RESTART" if restart else "PASSIVE"
-        _busy, wal_pages, copied = self._checkpointer.execute(
-            f"PRAGMA wal_checkpoint({mode})"
-        ).fetchone()
+        with self._checkpoint_lock:
+            if self._checkpointer is None:
+                self._checkpointer = sqlite3.connect(
+                    self.path, check_same_thread=False, isolation_level=None
+                )
+                self._checkpointer.execute("PRAGMA busy_timeout=5000")
+            mode = "RESTART" if restart else "PASSIVE"
+            _busy, wal_pages, copied = self._checkpointer.execute(
+                f"PRAGMA wal_checkpoint({mode})"
+            ).fetchone()
         return int(wal_pages), int(copied)
 
     @property
@@ -141,6 +151,10 @@ class SQLiteStore(StoreReads):
 
     def write_batch(self, batch: Batch) -> WriteResult:
         """Commit a batch atomically: all of it or, on error, none of it."""
+        with self._write_lock:
+            return self._write_batch(batch)
+
+    def _write_batch(self, batch: Batch) -> WriteResult:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
