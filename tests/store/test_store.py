@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.store import BatchWriter, GapRecord, SQLiteStore, StoreError
+from unifi_scanner.store import sqlite as sqlite_module
 from unifi_scanner.store.schema import SCHEMA_VERSION
 from unifi_scanner.store.sqlite import SNAPSHOT_INTERVAL_MS, Batch
 
@@ -70,6 +72,10 @@ def test_an_older_store_is_migrated_and_keeps_its_events(tmp_path: Path) -> None
     store = SQLiteStore(path)
     try:
         assert store.count_events() == 1
+        again = store.write_batch(
+            Batch(events=[(CONTROLLER, event("e" * 24, 5)), (CONTROLLER, event("f" * 24, 7))])
+        )
+        assert (again.inserted, again.duplicates) == (1, 1)  # identities stay unique
         store.save_pin(CONTROLLER, "ab" * 32, pinned_ms=1)
         assert store.pin(CONTROLLER) == "ab" * 32
         assert store.pins() == {CONTROLLER: "ab" * 32}
@@ -485,3 +491,55 @@ async def test_room_does_not_hold_the_stream_while_the_store_fails(store: SQLite
     blocker.execute("ROLLBACK")
     blocker.close()
     await asyncio.wait_for(writer.close(), 5)
+
+
+@pytest.mark.parametrize("variables", [32766, 999])
+def test_batches_of_any_size_are_stored_whole_and_once(tmp_path: Path, variables: int) -> None:
+    """Rows go in as multi-row INSERTs of power-of-two sizes: every size must add up, also
+    where SQLite allows only 999 parameters per statement (builds before 3.32)."""
+    store = SQLiteStore(tmp_path / "events.db")
+    try:
+        store.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variables)
+        store._row_chunks = sqlite_module._row_chunks(store.connection)
+        assert max(store._row_chunks) * 9 <= variables
+        written = 0
+        for size in (1, 2, 255, 256, 257, 1000, 1023):
+            batch = [event(f"{written + i:024x}", T0 + written + i) for i in range(size)]
+            again = batch[: size // 2]  # seen before: stored once, the source added
+            replayed = [dataclasses.replace(e, source="stat/event") for e in again]
+            result = store.write_batch(Batch(events=[(CONTROLLER, e) for e in batch + replayed]))
+            assert (result.inserted, result.duplicates) == (size, len(replayed))
+            written += size
+        assert store.count_events() == written
+        assert sorted(store.identities()) == [f"{i:024x}" for i in range(written)]
+        assert store.count_by_source()["stat/event"] == sum(
+            size // 2 for size in (1, 2, 255, 256, 257, 1000, 1023)
+        )
+    finally:
+        store.close()
+
+
+def test_a_wal_restart_never_waits_for_a_reader(store: SQLiteStore) -> None:
+    """A long report query holds a snapshot: RESTART must give up at once, not hold the
+    writer back until the reader is done, and succeed once the reader has gone."""
+    for i in range(20):
+        store.write_batch(Batch(events=[(CONTROLLER, event(f"{i:024x}", T0 + i))]))
+    reader = sqlite3.connect(store.path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM events").fetchone()
+    store.write_batch(Batch(events=[(CONTROLLER, event("f" * 24, T0 + 99))]))
+    outcome: list[tuple[int, int]] = []
+    checkpointer = threading.Thread(target=lambda: outcome.append(store.checkpoint(restart=True)))
+    checkpointer.start()
+    checkpointer.join(timeout=2.5)  # waiting would mean the busy timeout: 5 s
+    assert not checkpointer.is_alive(), "RESTART waited for the reader"
+    wal_pages, copied = outcome[0]
+    assert copied < wal_pages  # the reader's snapshot keeps the newest frames in the WAL
+    store.write_batch(Batch(events=[(CONTROLLER, event("e" * 24, T0 + 98))]))  # not blocked
+    reader.execute("COMMIT")
+    reader.close()
+    wal_pages, copied = store.checkpoint(restart=True)
+    assert copied == wal_pages
+    store.write_batch(Batch(events=[(CONTROLLER, event("d" * 24, T0 + 97))]))
+    assert store.checkpoint()[0] < wal_pages  # the WAL started over
+    assert store.count_events() == 23

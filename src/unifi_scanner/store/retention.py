@@ -67,8 +67,7 @@ def prune(db: sqlite3.Connection, now_ms: int, retention: Retention) -> PruneRes
         db.execute("BEGIN IMMEDIATE")
         try:
             removed = db.execute(
-                "DELETE FROM events WHERE (controller, identity) IN "
-                "(SELECT controller, identity FROM events ORDER BY time_ms LIMIT ?)",
+                "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY time_ms LIMIT ?)",
                 (retention.chunk,),
             ).rowcount
             db.execute("COMMIT")

@@ -1,14 +1,15 @@
 """The store's schema and its migrations, applied in order when a store is opened.
 
-``PRAGMA user_version`` holds the schema version. A migration only ever adds; a store written
-by a newer unifi-scanner is refused rather than guessed at.
+``PRAGMA user_version`` holds the schema version. A migration never drops data (v7 rebuilds
+the events table, copying every row); a store written by a newer unifi-scanner is refused
+rather than guessed at.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -125,6 +126,32 @@ MIGRATIONS: dict[int, str] = {
     """,
     6: """
     ALTER TABLE sites ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    """,
+    # Events get a rowid. Keyed by (controller, identity) alone, every insert landed at a
+    # random place in a b-tree holding the ~500-byte payloads; with a rowid, rows append at
+    # the end and only a small unique index is random: +20% rows/s (bench/ingest.py).
+    7: """
+    CREATE TABLE events_v7 (
+        id          INTEGER PRIMARY KEY,
+        controller  TEXT    NOT NULL,
+        identity    TEXT    NOT NULL,
+        site        TEXT    NOT NULL,
+        key         TEXT    NOT NULL,
+        subsystem   TEXT    NOT NULL,
+        time_ms     INTEGER NOT NULL,
+        received_ms INTEGER NOT NULL,
+        sources     TEXT    NOT NULL,
+        payload     BLOB    NOT NULL
+    );
+    INSERT INTO events_v7 (controller, identity, site, key, subsystem, time_ms, received_ms,
+                           sources, payload)
+        SELECT controller, identity, site, key, subsystem, time_ms, received_ms, sources, payload
+        FROM events ORDER BY time_ms, identity;
+    DROP TABLE events;
+    ALTER TABLE events_v7 RENAME TO events;
+    CREATE UNIQUE INDEX events_by_identity ON events (controller, identity);
+    CREATE INDEX events_by_site_time ON events (site, time_ms);
+    CREATE INDEX events_by_time ON events (time_ms);
     """,
 }
 

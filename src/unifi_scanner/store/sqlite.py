@@ -24,8 +24,11 @@ from unifi_scanner.controller.records import client_health, device_health
 from unifi_scanner.controller.systemlog import SOURCE as SYSTEM_LOG
 from unifi_scanner.controller.systemlog import happening
 from unifi_scanner.controller.websocket import Gap
+from unifi_scanner.log import get_logger
 from unifi_scanner.store.reads import StoreReads
-from unifi_scanner.store.schema import SchemaError, migrate
+from unifi_scanner.store.schema import SCHEMA_VERSION, SchemaError, migrate
+
+log = get_logger(__name__)
 
 #: A device or client snapshot is kept at most this often (ms) per MAC address.
 SNAPSHOT_INTERVAL_MS = 300_000
@@ -91,7 +94,15 @@ class SQLiteStore(StoreReads):
             # done inline. checkpoint() runs them on a connection of their own instead, beside
             # the writer (the BatchWriter schedules them).
             self._db.execute("PRAGMA wal_autocheckpoint=0")
-            migrate(self._db)
+            upgraded_from = migrate(self._db)
+            if 0 < upgraded_from < SCHEMA_VERSION:
+                log.info(
+                    "event store upgraded",
+                    path=str(self.path),
+                    schema=SCHEMA_VERSION,
+                    was=upgraded_from,
+                )
+            self._row_chunks = _row_chunks(self._db)
             # Everything but batches and pruning (which run in the writer's worker thread)
             # uses this second connection on the caller's thread: an sqlite3 connection must
             # never be used from two threads at once, and SQLite itself orders the two.
@@ -127,19 +138,22 @@ class SQLiteStore(StoreReads):
         """Copy committed WAL pages into the database file: ``(pages in WAL, copied)``.
 
         Runs on its own connection, so a worker thread can do it while the writer commits
-        (PASSIVE never blocks the writer). ``restart`` waits for the writer instead and lets
-        the WAL start over — for when passive checkpoints cannot keep up.
+        (PASSIVE never blocks the writer). ``restart`` then also tries, without waiting, to
+        let the WAL start over — for when passive checkpoints cannot keep up.
         """
         with self._checkpoint_lock:
             if self._checkpointer is None:
+                # No busy timeout: a RESTART that waits (for a reader to finish, for the
+                # writer's lock) holds back the writer all the while — seconds of stalled
+                # ingest behind a long report query. Not now means: next time.
                 self._checkpointer = sqlite3.connect(
-                    self.path, check_same_thread=False, isolation_level=None
+                    self.path, check_same_thread=False, isolation_level=None, timeout=0
                 )
-                self._checkpointer.execute("PRAGMA busy_timeout=5000")
-            mode = "RESTART" if restart else "PASSIVE"
-            _busy, wal_pages, copied = self._checkpointer.execute(
-                f"PRAGMA wal_checkpoint({mode})"
-            ).fetchone()
+            db = self._checkpointer
+            _busy, wal_pages, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if restart:
+                # What PASSIVE left is small, so the writer waits only for that much copying.
+                _busy, wal_pages, copied = db.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
         return int(wal_pages), int(copied)
 
     @property
@@ -167,25 +181,24 @@ class SQLiteStore(StoreReads):
                 else batch.events
             )
             before = db.total_changes
-            # One statement per controller over a JSON array of rows, not executemany: that
-            # takes the GIL back for every row, and a busy event loop then starves the writer
-            # (a convoy: 70k rows/s alone, 12k beside a busy loop; bench/ingest.py).
-            by_controller: dict[str, list[tuple[Any, ...]]] = {}
+            # Multi-row INSERT … VALUES statements, not executemany: that takes the GIL back
+            # for every row, and a busy event loop then starves the writer (a convoy: 70k
+            # rows/s alone, 12k beside a busy loop). Nor JSON through json_each: SQLite
+            # parses a row's JSON once per extracted column (bench/ingest.py).
+            rows: list[Any] = []
             for controller, e in live:
-                by_controller.setdefault(controller, []).append(
-                    (
-                        e.identity,
-                        e.site,
-                        e.key,
-                        e.subsystem,
-                        e.time_ms,
-                        e.received_ms,
-                        e.source,
-                        e.payload,
-                    )
+                rows += (
+                    controller,
+                    e.identity,
+                    e.site,
+                    e.key,
+                    e.subsystem,
+                    e.time_ms,
+                    e.received_ms,
+                    e.source,
+                    orjson.dumps(e.payload),
                 )
-            for controller, rows in by_controller.items():
-                db.execute(_INSERT_EVENTS, (controller, orjson.dumps(rows)))
+            _insert_events(db, self._row_chunks, rows)
             inserted = db.total_changes - before
             if inserted < len(live):
                 # Seen before: remember the additional source, keep the first copy.
@@ -261,7 +274,7 @@ class SQLiteStore(StoreReads):
             db.execute(_ADD_SOURCE, (controller, target, event.source))
             return 0
         db.execute(
-            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 controller,
                 event.identity,
@@ -402,12 +415,36 @@ class SQLiteStore(StoreReads):
         )
 
 
-# json_extract rather than ->> (SQLite 3.38+): older system SQLite builds are still common.
-_INSERT_EVENTS = (
-    "INSERT OR IGNORE INTO events SELECT ?1, "
-    + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(8))
-    + " FROM json_each(?2)"
+_EVENT_COLUMNS = (
+    "controller, identity, site, key, subsystem, time_ms, received_ms, sources, payload"
 )
+_ROW_WIDTH = 9
+#: Rows per INSERT statement: powers of two, so a batch of any size needs at most nine
+#: distinct statements, all kept prepared in the connection's statement cache. SQLite
+#: builds before 3.32 allow only 999 parameters per statement: there, 64 rows at most.
+_CHUNKS = (256, 128, 64, 32, 16, 8, 4, 2, 1)
+_INSERT_ROWS = {
+    n: f"INSERT OR IGNORE INTO events ({_EVENT_COLUMNS}) VALUES "
+    + ",".join(["(" + ",".join("?" * _ROW_WIDTH) + ")"] * n)
+    for n in _CHUNKS
+}
+
+
+def _row_chunks(db: sqlite3.Connection) -> tuple[int, ...]:
+    most = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // _ROW_WIDTH
+    return tuple(n for n in _CHUNKS if n <= most)
+
+
+def _insert_events(db: sqlite3.Connection, chunks: tuple[int, ...], values: list[Any]) -> None:
+    """Insert rows given as one flat list of :data:`_ROW_WIDTH` values per row."""
+    rows, start = len(values) // _ROW_WIDTH, 0
+    for size in chunks:
+        while rows >= size:
+            end = start + size * _ROW_WIDTH
+            db.execute(_INSERT_ROWS[size], values[start:end])
+            start, rows = end, rows - size
+
+
 _ADD_SOURCE = (
     "UPDATE events SET sources = sources || ',' || ?3 "
     "WHERE controller = ?1 AND identity = ?2 "
