@@ -1,8 +1,10 @@
 """The single writer: collects what the sources hand over and commits it in small batches.
 
 A batch is committed at most ``max_delay`` seconds after its first item arrived, or as soon
-as it holds ``max_batch`` events, whichever comes first. SQLite work runs in a worker thread
-so the event loop (and with it every WebSocket) keeps reading while a commit is under way.
+as it holds ``max_batch`` events, whichever comes first: the commit starts early by as long
+as recent commits took, so that it is durable by then, not merely begun. SQLite work runs
+in a worker thread so the event loop (and with it every WebSocket) keeps reading while a
+commit is under way.
 A failed commit (disk full, database locked) keeps the batch and retries it; the sources
 never notice. While the store is unavailable, newer events wait in a bounded backlog; past
 ``max_backlog`` the oldest waiting events are dropped and counted, so memory stays bounded
@@ -17,6 +19,7 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from unifi_scanner.controller.models import Event
@@ -54,7 +57,9 @@ class BatchWriter:
         self.max_backlog = max_backlog
         self.retention = retention
         self.prune_interval = prune_interval
-        self.high_water = max(10 * max_batch, 1000)
+        # Two batches waiting: enough to keep the writer busy, short enough that an event
+        # waits for at most about two commits at full speed.
+        self.high_water = max(2 * max_batch, 1000)
         """Pending events beyond which :meth:`room` holds producers back."""
         self._last_prune: float | None = None
         self._last_error_log = 0.0
@@ -64,6 +69,7 @@ class BatchWriter:
         self._restart_wal = False
         self._pending = Batch()
         self._first_pending: float | None = None
+        self._commit_s = 0.0  # how long commits take lately (a decaying maximum)
         self._queued = 0  # items handed over so far
         self._committed = 0  # items committed (or dropped) so far
         self._wake = asyncio.Event()
@@ -167,7 +173,7 @@ class BatchWriter:
         for tap in self.taps:
             tap(controller, events)
         if events:
-            self._pending.events.extend((controller, event) for event in events)
+            self._pending.events += zip(repeat(controller), events, strict=False)
             self._handed_over(len(events))
 
     def add_devices(
@@ -226,7 +232,7 @@ class BatchWriter:
             if self._first_pending is None:
                 continue
             while not self._due():
-                remaining = self.max_delay - (time.monotonic() - self._first_pending)
+                remaining = self._deadline() - (time.monotonic() - self._first_pending)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(max(remaining, 0.0)):
                         await self._wake.wait()
@@ -235,7 +241,9 @@ class BatchWriter:
             self._pending = Batch()
             self._first_pending = None
             self._flush_now = False
+            started = time.monotonic()
             await self._commit(batch)
+            self._commit_s = max(time.monotonic() - started, self._commit_s * 0.9)
             async with self._progress:
                 self._committed += size
                 self._progress.notify_all()
@@ -249,8 +257,12 @@ class BatchWriter:
         return (
             self._flush_now
             or len(self._pending.events) >= self.max_batch
-            or time.monotonic() - self._first_pending >= self.max_delay
+            or time.monotonic() - self._first_pending >= self._deadline()
         )
+
+    def _deadline(self) -> float:
+        """Seconds after a batch's first item at which its commit starts."""
+        return self.max_delay - min(self._commit_s, self.max_delay / 2)
 
     def _maybe_checkpoint(self) -> None:
         """Start a WAL checkpoint beside the writer when enough has been committed."""
