@@ -69,17 +69,20 @@ class FrameRouter:
             if parsed.rejected:
                 stats.rejected_events += parsed.rejected
                 log.debug("events rejected", site=self.site, reasons=parsed.reasons[:3])
-            if parsed.events:
-                stats.recent_frames.append(
-                    (stats.events, min(event.time_ms for event in parsed.events))
-                )
-                stats.events += len(parsed.events)
-                newest = max(event.time_ms for event in parsed.events)
+            events = parsed.events
+            if events:
+                if len(events) == 1:  # how controllers send them, nearly always
+                    oldest = newest = events[0].time_ms
+                else:
+                    times = [event.time_ms for event in events]
+                    oldest, newest = min(times), max(times)
+                stats.recent_frames.append((stats.events, oldest))
+                stats.events += len(events)
                 if newest > stats.newest_event_ms:
                     stats.newest_event_ms = newest
                 if not stats.first_event_ms:
-                    stats.first_event_ms = min(event.time_ms for event in parsed.events)
-                self.sink.add_events(self.controller, parsed.events)
+                    stats.first_event_ms = oldest
+                self.sink.add_events(self.controller, events)
         elif frame.message == "device:sync":
             self.sink.add_devices(self.controller, self.site, frame.data, received_ms)
         elif frame.message == "device:update":

@@ -74,12 +74,11 @@ def parse_frame(raw: str | bytes) -> Frame:
     Tolerates what controllers really send: ``data`` before ``meta``, ``data`` as an object
     instead of a list, unknown keys, and non-object entries in ``data`` (dropped).
     """
-    if not raw or (isinstance(raw, str) and not raw.strip()):
-        raise FrameError("empty frame")
     try:
         doc = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise FrameError("not JSON") from None
+        # Only now: stripping a good frame would copy it, for every frame received.
+        raise FrameError("empty frame" if not raw.strip() else "not JSON") from None
     if not isinstance(doc, dict):
         raise FrameError(f"expected a JSON object, got {type(doc).__name__}")
     meta = doc.get("meta")
