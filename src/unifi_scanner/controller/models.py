@@ -6,7 +6,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
 
 
 class Flavour(enum.StrEnum):
@@ -21,7 +21,21 @@ def ms_to_datetime(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
-@dataclass(frozen=True, slots=True)
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True)
+def _hot_record(cls: type[_T]) -> type[_T]:
+    """A frozen dataclass for the type checker, a plain slotted one at run time.
+
+    Every event ever received, stored or analysed is built once: a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``, 1.5 µs of ~2 per event.
+    Assignment to a field is still an error under mypy, which is where it is caught.
+    """
+    return dataclass(slots=True, unsafe_hash=True)(cls)
+
+
+@_hot_record
 class Event:
     """One controller event (``EVT_*`` document) as it was received.
 
