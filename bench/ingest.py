@@ -9,8 +9,9 @@ share one. Two sources are measured:
 - ``capture``: the same frames written to a capture file in ``record``'s format and read back
                with ``read_capture``, as ``unifi-scanner replay`` does (default 1,000,000 events).
 
-For each source, two runs on a fresh store with the production writer settings (commit within
-250 ms or 1,000 events):
+First the two halves alone: parsing (frames → ``Event`` objects, CPU time) and the store
+(``write_batch`` of parsed events). Then, for each source, two runs on a fresh store with
+the production writer settings (commit within 250 ms or 1,000 events):
 
 - capacity: frames handed over as fast as the writer lets them (``BatchWriter.room()`` after
   every frame, as the socket reader does) — events committed per wall second;
@@ -34,7 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,10 @@ import orjson
 
 from unifi_scanner.collect import FrameRouter
 from unifi_scanner.collect.replay import CaptureProblems, read_capture
+from unifi_scanner.controller.models import Event
 from unifi_scanner.emulator.scenarios import SCENARIOS
 from unifi_scanner.store import BatchWriter, SQLiteStore
+from unifi_scanner.store.sqlite import Batch
 
 START_MS = 1_764_374_400_000
 LARGE_SITE_EVENTS_PER_HOUR = 223_000  # measured: SCENARIOS["large-site"].timeline(1, 3600)
@@ -137,6 +140,40 @@ async def offered(frames: list[str], path: Path, rate: float) -> tuple[list[floa
     return run.latencies_ms(), stored / elapsed
 
 
+class _Collect:
+    """A sink that only keeps the parsed events (for the parse-alone figure)."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def add_events(self, controller: str, events: Sequence[Event]) -> None:
+        self.events += events
+
+
+def parse_alone(frames: list[str]) -> tuple[float, list[Event]]:
+    """(events/s of CPU, the events): frames → Event objects, nothing stored."""
+    sink = _Collect()
+    router = FrameRouter(sink, controller="bench", site="default")  # type: ignore[arg-type]
+    started = time.process_time()
+    for text in frames:
+        router.handle_frame(text, 0)
+    return len(sink.events) / (time.process_time() - started), sink.events
+
+
+def store_alone(events: list[Event], path: Path) -> float:
+    """Rows/s of ``SQLiteStore.write_batch`` on parsed events, in batches of 1,000, with a
+    passive checkpoint every 4,000 rows as the writer schedules them: the store's share."""
+    store = SQLiteStore(path)
+    started = time.perf_counter()
+    for n, first in enumerate(range(0, len(events), 1000)):
+        store.write_batch(Batch(events=[("bench", e) for e in events[first : first + 1000]]))
+        if n % 4 == 3:
+            store.checkpoint()
+    rate = len(events) / (time.perf_counter() - started)
+    store.close()
+    return rate
+
+
 def _percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -167,6 +204,11 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
+        parse_rate, parsed = parse_alone(frames)
+        print(f"parse    alone    {parse_rate:>10,.0f} events/s of CPU (frames → events)")
+        write_rate = store_alone(parsed, directory / "alone.db")
+        del parsed
+        print(f"store    alone    {write_rate:>10,.0f} events/s (parsed events → committed)")
         rate, stored, p99 = asyncio.run(capacity(frames, directory / "live.db"))
         print(f"live     capacity {rate:>10,.0f} events/s  ({stored:,} stored, p99 {p99:,.0f} ms)")
         capture = directory / "capture.jsonl"
