@@ -14,8 +14,8 @@ import orjson
 import pytest
 
 from tests.conftest import DEMO_SPEED, MakeEmulator
-from tests.deliver.conftest import MakeSmtp, smtp, tls  # noqa: F401 - fixtures
-from tests.processes import env_without_unifi, start_scanner
+from tests.deliver.conftest import MakeSmtp, Webhook, smtp, tls, webhook  # noqa: F401 - fixtures
+from tests.processes import env_without_unifi, scanner_env, start_scanner
 from unifi_scanner.store import SQLiteStore
 
 HOUR_MS = 3_600_000
@@ -203,3 +203,45 @@ async def test_a_busy_health_port_is_reported_and_collection_goes_on(
         code, err = await finish(service)
     assert code == 0, err
     assert "health endpoint not started" in err and "UNIFI_HEALTH_PORT" in err
+
+
+async def test_a_severe_event_from_the_socket_is_notified_at_once(
+    make_emulator: MakeEmulator,
+    webhook: Webhook,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+) -> None:
+    """The whole way: controller socket → store writer's tap → apprise → webhook, while the
+    next report is days away."""
+    # 09:20 of the scenario day (the Warehouse AP loses contact) comes ~5 s after connecting.
+    emulator = await make_emulator(
+        scenario="ap-outage", speed=7200, wait_for_client=True, password="pw"
+    )
+    env = scanner_env(emulator, tmp_path / "events.db", password="pw") | {
+        "UNIFI_REPORT_DIR": str(tmp_path / "reports"),
+        "UNIFI_TIMEZONE": "UTC",
+        "UNIFI_SCHEDULE": "weekly_monday_8am",
+        "UNIFI_HEALTH_PORT": str(free_port()),
+        "UNIFI_NOTIFY_URLS": webhook.url("now"),
+        "UNIFI_NOTIFY_IMMEDIATE": "true",
+    }
+    service = await start("serve", env=env)
+
+    def about_the_warehouse() -> list[dict[str, object]]:
+        return [m for m in webhook.received if "Warehouse" in f"{m['title']} {m['message']}"]
+
+    try:
+        await wait_for(about_the_warehouse, 60, "a notification about the Warehouse AP")
+    finally:
+        service.send_signal(signal.SIGTERM)
+        code, err = await finish(service)
+    assert code == 0, err
+    (first, *_) = about_the_warehouse()
+    assert "lost contact" in f"{first['title']} {first['message']}".lower()
+    store = SQLiteStore(tmp_path / "events.db")
+    try:
+        stored = store.count_events()
+    finally:
+        store.close()
+    # Severe events only: the office's ordinary comings and goings are not notified.
+    assert 0 < len(webhook.received) < stored / 10
+    assert not list((tmp_path / "reports").glob("*/*.html"))  # no report was due
