@@ -189,3 +189,36 @@ async def test_other_v2_endpoints(demo: Emulator, open_api: OpenApi) -> None:
     elsewhere = await api.client.get(network(demo, "/v2/api/site/Default/clients/active"))
     assert elsewhere.status_code == 401
     assert elsewhere.json()["meta"]["msg"] == "api.err.NoSiteContext"
+
+
+async def test_a_window_read_page_by_page_holds_every_entry_once(
+    demo: Emulator, open_api: OpenApi
+) -> None:
+    """A settled window is rendered once and paged from there: the pages must still add up
+    to exactly the window, newest first across page boundaries."""
+    api = await open_api(demo)
+    _, first = await system_log(api, demo, pageSize=100)
+    pages = [first["data"]]
+    for number in range(1, first["total_page_count"]):
+        _, body = await system_log(api, demo, pageSize=100, pageNumber=number)
+        pages.append(body["data"])
+    entries = [entry for page in pages for entry in page]
+    assert len(entries) == first["total_element_count"]
+    assert len({entry["id"] for entry in entries}) == len(entries)
+    stamps = [entry["timestamp"] for entry in entries]
+    assert stamps == sorted(stamps, reverse=True)
+    _, whole = await system_log(api, demo, pageSize=3000)
+    assert [e["id"] for e in whole["data"]] == [e["id"] for e in entries][:3000]
+
+
+async def test_a_window_still_open_shows_new_entries(
+    make_emulator: MakeEmulator, open_api: OpenApi
+) -> None:
+    """Not cached while the window reaches past the controller's present."""
+    emulator = await make_emulator(scenario="demo", speed=7200.0)
+    api = await open_api(emulator)
+    await asyncio.sleep(0.5)
+    _, before = await system_log(api, emulator)
+    await asyncio.sleep(1.5)
+    _, after = await system_log(api, emulator)
+    assert after["total_element_count"] > before["total_element_count"] > 0

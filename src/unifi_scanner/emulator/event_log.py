@@ -57,12 +57,18 @@ def due_documents(
     playback = ctx.playback
     if not playback.clock.started:
         return []
-    events = playback.timeline.events
     indices = (
         range(playback.due())
         if since_ms is None or until_ms is None
         else playback.due_between(since_ms, until_ms)
     )
+    return documents_of(ctx, site, indices)
+
+
+def documents_of(ctx: ServerContext, site: str, indices: range) -> list[dict[str, Any]]:
+    """The documents of `site` among the timeline's events `indices`."""
+    playback = ctx.playback
+    events = playback.timeline.events
     return [playback.document(i) for i in indices if events[i].site == site]
 
 

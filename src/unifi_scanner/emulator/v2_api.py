@@ -10,15 +10,22 @@ An unknown site answers 401 `api.err.NoSiteContext` as on the legacy API; unknow
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from unifi_scanner.emulator import system_log
 from unifi_scanner.emulator.client_records import client_v2_records
 from unifi_scanner.emulator.context import ServerContext
-from unifi_scanner.emulator.event_log import due_documents
+from unifi_scanner.emulator.event_log import documents_of
 from unifi_scanner.emulator.responses import json_response, legacy_error, read_json, v2_error
+
+#: Timeline events rendered between two yields to the event loop.
+RENDER_SLICE = 5000
+
+Matching = tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]
 
 
 def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
@@ -26,16 +33,52 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
     base = f"{ctx.prefix}/v2/api/site/{{site}}"
     directory = system_log.Directory(ctx.inventory)
 
-    def entries(
-        site: str, since_ms: int, until_ms: int
-    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-        """(entry, the event document it mirrors) for the due events of `site` in a window."""
+    # A poll reads one window page by page, and a controller answers each page from an
+    # index. Rendering the window again for every page (100k+ documents for a busy site at
+    # speed 10) stalled the emulator's event pushes for seconds, then the poll timed out.
+    # A window wholly in the past cannot change: it is rendered once, in slices that let
+    # the pushes go on in between, and kept for the pages that follow.
+    cache: dict[tuple[str, str, bytes], Matching] = {}
+
+    async def matching(site: str, log_class: str, query: dict[str, Any]) -> Matching:
+        """The entries of the query's window and filters, newest first, and by entry id the
+        document each one mirrors."""
+        settled = query["timestampTo"] < ctx.playback.clock.now_ms()
+        paging = {k: v for k, v in query.items() if k not in ("pageNumber", "pageSize")}
+        key = (site, log_class, orjson.dumps(paging, option=orjson.OPT_SORT_KEYS))
+        if settled and key in cache:
+            return cache[key]
         own = not ctx.variants.system_log_event_ids
-        documents = due_documents(ctx, site, since_ms, until_ms) + ctx.admin_events
-        if not ctx.features.threats_in_system_log:
-            documents = [d for d in documents if d["key"] != "EVT_IPS_IpsAlert"]
-        made = ((system_log.entry(d, directory, own_id=own), d) for d in documents)
-        return [(item, document) for item, document in made if item is not None]
+        threats = ctx.features.threats_in_system_log
+        indices = (
+            ctx.playback.due_between(query["timestampFrom"], query["timestampTo"])
+            if ctx.playback.clock.started
+            else range(0)
+        )
+        kept: list[dict[str, Any]] = []
+        mirrored: dict[str, dict[str, Any]] = {}
+        for first in range(indices.start, indices.stop, RENDER_SLICE):
+            documents = documents_of(
+                ctx, site, range(first, min(first + RENDER_SLICE, indices.stop))
+            )
+            for document in documents:
+                if not threats and document["key"] == "EVT_IPS_IpsAlert":
+                    continue
+                item = system_log.entry(document, directory, own_id=own)
+                if item is not None and system_log.matches(item, log_class, query):
+                    kept.append(item)
+                    mirrored[item["id"]] = document
+            await asyncio.sleep(0)
+        for document in ctx.admin_events:
+            item = system_log.entry(document, directory, own_id=own)
+            if item is not None and system_log.matches(item, log_class, query):
+                kept.append(item)
+                mirrored[item["id"]] = document
+        kept.sort(key=lambda item: item["timestamp"], reverse=True)
+        cache.clear()
+        if settled:
+            cache[key] = (kept, mirrored)
+        return kept, mirrored
 
     async def system_log_route(request: web.Request) -> web.Response:
         site, log_class = request.match_info["site"], request.match_info["log_class"]
@@ -50,10 +93,8 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
         query, problem = system_log.parse_query(body)
         if query is None:
             return v2_error(400, problem)
-        window = entries(site, query["timestampFrom"], query["timestampTo"])
-        kept = [pair for pair in window if system_log.matches(pair[0], log_class, query)]
-        answer = system_log.page([item for item, _ in kept], query)
-        mirrored = {item["id"]: document for item, document in kept}
+        kept, mirrored = await matching(site, log_class, query)
+        answer = system_log.page(kept, query)
         for item in answer["data"]:
             ctx.record_served("system-log", item["id"], mirrored[item["id"]])
         return json_response(answer)
