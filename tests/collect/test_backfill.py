@@ -11,8 +11,12 @@ import pytest
 from pydantic import SecretStr
 
 from tests.collect.ledger import assert_every_event_stored_once
+from unifi_scanner.collect.backfill import FILLED, Backfiller, Window
 from unifi_scanner.controller import ControllerSession
+from unifi_scanner.controller.rest import NetworkApi
 from unifi_scanner.controller.tls import make_ssl_context
+from unifi_scanner.controller.versions import EventSources
+from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.emulator import Emulator
 from unifi_scanner.emulator.variants import Variants
 from unifi_scanner.service import SiteFollower
@@ -94,3 +98,32 @@ async def test_gap_is_back_filled_from_stat_event_on_network_9(
     assert gap.recovered > 0
     assert any("stat/event" in e.source for e in store.iter_events())
     assert_every_event_stored_once(emulator, store)
+
+
+async def test_a_window_of_many_thousand_entries_is_back_filled_whole(
+    make_emulator: MakeEmulator, store: SQLiteStore
+) -> None:
+    """A busy site's gap holds far more than a few pages: every page is read, and handed
+    to the store page by page (it used to stop at 50 pages, 5,000 entries)."""
+    emulator = await make_emulator(scenario="large-site", speed=2000.0, duration=150, password="pw")
+    await emulator.wait_finished()
+    start, end = emulator.scenario_start_ms, emulator.scenario_end_ms
+    assert start is not None and end is not None
+    sources = EventSources(websocket=True, stat_event=False, system_log=True, reason="10.x")
+    async with (
+        ControllerSession(
+            emulator.url,
+            username="admin",
+            password=SecretStr("pw"),
+            ssl_context=make_ssl_context(ca_file=emulator.ca_file),
+        ) as session,
+        BatchWriter(store) as writer,
+    ):
+        backfiller = Backfiller(
+            NetworkApi(session), "default", writer, controller=emulator.url, sources=sources
+        )
+        state, count = await backfiller.fill(Gap("default", start, end), Window(start, end))
+    served = {r["id"] for r in emulator.served if r["source"] == "system-log"}
+    assert state == FILLED
+    assert count == len(served) > 5000
+    assert store.count_events() == count

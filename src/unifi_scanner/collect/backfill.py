@@ -11,7 +11,7 @@ source returns goes to the sink like any other event; the store drops what it al
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from unifi_scanner.collect.sink import EventSink
@@ -30,8 +30,11 @@ FILLED = "filled"
 UNAVAILABLE = "unavailable"
 FAILED = "failed"
 
-#: stat/event pages (newest first) are read at most this deep per gap.
+#: stat/event pages (3,000 events, newest first) are read at most this deep per window.
 MAX_PAGES = 50
+#: System-log pages (100 entries) are read at most this deep per window: a million
+#: entries, an hour of a site a hundred times busier than a large campus.
+MAX_SYSTEM_LOG_PAGES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,18 +70,21 @@ class Backfiller:
         if not (self.sources.stat_event or self.sources.system_log):
             state, count = UNAVAILABLE, 0
         else:
+            count = 0
             try:
-                events = await self.fetch(window)
+                async for events in self.pages(window):
+                    self.sink.add_events(self.controller, events)
+                    count += len(events)
+                    await self.sink.room()
             except EndpointUnavailable as exc:
                 log.warning("gap cannot be back-filled", site=self.site, reason=str(exc))
-                state, count = UNAVAILABLE, 0
+                state = UNAVAILABLE
             except ControllerError as exc:
+                # What came before the failure is stored all the same.
                 log.warning("back-filling a gap failed", site=self.site, error=str(exc))
-                state, count = FAILED, 0
+                state = FAILED
             else:
-                self.sink.add_events(self.controller, events)
-                await self.sink.room()
-                state, count = FILLED, len(events)
+                state = FILLED
         self.sink.add_gap_result(self.controller, gap, state, count)
         log.info(
             "gap back-fill",
@@ -90,38 +96,60 @@ class Backfiller:
         return state, count
 
     async def fetch(self, window: Window) -> list[Event]:
-        """The events the REST history holds for ``window`` (the system log first on 10.x)."""
-        if self.sources.system_log:
-            try:
-                return await self._from_system_log(window)
-            except EndpointUnavailable:
-                if not self.sources.stat_event:
-                    raise
-        return await self._from_stat_event(window)
+        """All the events the REST history holds for ``window`` (for small windows)."""
+        return [event async for events in self.pages(window) for event in events]
 
-    async def _from_system_log(self, window: Window) -> list[Event]:
+    async def pages(self, window: Window) -> AsyncIterator[list[Event]]:
+        """The events the REST history holds for ``window``, a page at a time (the system
+        log first on 10.x): an hour of a busy site is 200k events, too many to hold at once.
+        """
+        if self.sources.system_log:
+            answered = False
+            try:
+                async for events in self._from_system_log(window):
+                    answered = True
+                    yield events
+                return
+            except EndpointUnavailable:
+                if answered or not self.sources.stat_event:
+                    raise
+        async for events in self._from_stat_event(window):
+            yield events
+
+    async def _from_system_log(self, window: Window) -> AsyncIterator[list[Event]]:
         received = self._clock()
-        events: list[Event] = []
         page, pages = 0, 1
-        while page < pages and page < MAX_PAGES:
+        while page < pages:
+            if page == MAX_SYSTEM_LOG_PAGES:
+                log.warning(
+                    "system log window too large, older entries not read",
+                    site=self.site,
+                    pages=pages,
+                    read=page,
+                )
+                return
             entries, pages = await self.api.system_log(
                 self.site, since_ms=window.start_ms, until_ms=window.end_ms, page=page
             )
+            events: list[Event] = []
             for entry in entries:
                 try:
-                    events.append(parse_entry(entry, site=self.site, received_ms=received))
+                    event = parse_entry(entry, site=self.site, received_ms=received)
                 except FrameError as exc:
                     log.debug("system-log entry rejected", site=self.site, reason=str(exc))
+                    continue
+                if window.start_ms <= event.time_ms <= window.end_ms:
+                    events.append(event)
+            yield events
             page += 1
-        return [e for e in events if window.start_ms <= e.time_ms <= window.end_ms]
 
-    async def _from_stat_event(self, window: Window) -> list[Event]:
+    async def _from_stat_event(self, window: Window) -> AsyncIterator[list[Event]]:
         received = self._clock()
         # `within` counts hours back from the controller's now, which is about window.end.
         hours = max(1, math.ceil((max(received, window.end_ms) - window.start_ms) / 3_600_000))
-        events: list[Event] = []
         start, limit = 0, 3000
         for _page in range(MAX_PAGES):
+            events: list[Event] = []
             docs, total = await self.api.stat_event(
                 self.site, within_hours=hours, start=start, limit=limit
             )
@@ -137,8 +165,8 @@ class Backfiller:
                 oldest = event.time_ms if oldest is None else min(oldest, event.time_ms)
                 if window.start_ms <= event.time_ms <= window.end_ms:
                     events.append(event)
+            yield events
             start += len(docs)
             exhausted = not docs or total is None or start >= total
             if exhausted or (oldest is not None and oldest < window.start_ms):
                 break
-        return events

@@ -72,13 +72,18 @@ class RestPoller:
         start = self.cursor_ms if self.cursor_ms is not None else end - int(self.interval * 1000)
         if end <= start:
             return 0
-        events = await self.backfiller.fetch(Window(start, end))
-        self.sink.add_events(self.backfiller.controller, events)
+        count = 0
+        # Page by page into the sink: a window of a busy site is too large to hold at once.
+        # A poll that fails midway has stored what it read, and is asked for again whole.
+        async for events in self.backfiller.pages(Window(start, end)):
+            self.sink.add_events(self.backfiller.controller, events)
+            count += len(events)
+            await self.sink.room()
         self.cursor_ms = end
         self.polls += 1
-        self.events += len(events)
+        self.events += count
         self.status.set("rest", ACTIVE)
-        return len(events)
+        return count
 
     def _window_end(self) -> int:
         if self._socket_up() and self.stats.newest_event_ms:
