@@ -213,22 +213,23 @@ def analyze(
     router = _Router(rules, inventory, other)
     index = router.index
     counts: dict[str, int] = {}
-    total = 0
+    # The loop every event goes through: the total is the sum of the counts (no separate
+    # counter), and a key's feeds are found in the same breath as its count.
     for event in events:
-        total += 1
         key = event.key
         try:
             counts[key] += 1
+            feeds = index[key]
         except KeyError:
-            if len(counts) < MAX_COUNTED_KEYS:
-                counts[key] = 1
-            else:
-                counts[MORE_KEYS] = counts.get(MORE_KEYS, 0) + 1
-        feeds = index.get(key)
-        if feeds is None:
-            feeds = router.resolve(key)
+            if key not in counts:
+                if len(counts) < MAX_COUNTED_KEYS:
+                    counts[key] = 1
+                else:
+                    counts[MORE_KEYS] = counts.get(MORE_KEYS, 0) + 1
+            feeds = index.get(key) or router.resolve(key)
         for feed in feeds:
             feed(event)
+    total = sum(counts.values())
 
     health = DeviceHealth(thresholds.health, timeline)
     for time_ms, record in device_snapshots:

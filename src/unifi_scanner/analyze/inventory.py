@@ -204,10 +204,10 @@ class Inventory:
         plan = _plan(key)
         devices, clients, ssids = self._devices, self._clients, self.ssids
         from_events = self._from_events
+        device_fields, kind = plan.device_fields, plan.kind
 
-        def learn(event: Event) -> None:
-            payload = event.payload
-            for prefix in plan.device_fields:
+        def learn_devices(payload: Mapping[str, Any]) -> None:
+            for prefix in device_fields:
                 mac = payload.get(prefix)
                 if mac.__class__ is str and mac not in devices and mac.lower() not in devices:
                     name = _text(payload.get(f"{prefix}_displayName")) or _text(
@@ -215,23 +215,54 @@ class Inventory:
                     )
                     model = _text(payload.get(f"{prefix}_model"))
                     if name or model:
-                        devices[mac.lower()] = _Device(name, model, plan.kind)
+                        devices[mac.lower()] = _Device(name, model, kind)
                         from_events.add(mac.lower())
-            if plan.clients:
-                # Most events are about clients already named: one lookup settles them.
+
+        def learn_client(payload: Mapping[str, Any], mac: str) -> None:
+            label = _text(payload.get("hostname"))
+            mac = mac.lower()
+            if label and mac not in clients:
+                clients[mac] = label
+                from_events.add(mac)
+
+        # Client events are most of the traffic: their learner is specialised (no device
+        # fields to look at, the SSID only where the key carries one) and, for clients
+        # already named, is one lookup.
+        if not device_fields and plan.clients:
+            if plan.ssid:
+
+                def learn_connect(event: Event) -> None:
+                    payload = event.payload
+                    mac = payload.get("user") or payload.get("guest")
+                    if mac.__class__ is str and mac not in clients:
+                        learn_client(payload, mac)
+                    ssid = payload.get("ssid")
+                    if ssid.__class__ is str and ssid:
+                        ssids.add(ssid)
+
+                return learn_connect
+
+            def learn_session(event: Event) -> None:
+                payload = event.payload
                 mac = payload.get("user") or payload.get("guest")
                 if mac.__class__ is str and mac not in clients:
-                    label = _text(payload.get("hostname"))
-                    mac = mac.lower()
-                    if label and mac not in clients:
-                        clients[mac] = label
-                        from_events.add(mac)
+                    learn_client(payload, mac)
+
+            return learn_session
+
+        def learn(event: Event) -> None:
+            payload = event.payload
+            learn_devices(payload)
+            if plan.clients:
+                mac = payload.get("user") or payload.get("guest")
+                if mac.__class__ is str and mac not in clients:
+                    learn_client(payload, mac)
                 if plan.ssid:
                     ssid = payload.get("ssid")
                     if ssid.__class__ is str and ssid:
                         ssids.add(ssid)
 
-        return learn if plan.device_fields or plan.clients else None
+        return learn if device_fields or plan.clients else None
 
     def note_client(self, mac: str, label: str) -> None:
         """A client name learned from an event (a v2 entry's ``CLIENT``), if none is known."""

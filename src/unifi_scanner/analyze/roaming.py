@@ -8,7 +8,7 @@ says so, not two findings about the same bounces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,44 +60,79 @@ class RoamingPatterns:
         self._t = thresholds
         self._return_ms = thresholds.ping_pong_return_s * 1000
         self._clients: dict[str, _Client] = {}
+        self._feeds: dict[str, Callable[[Event], None]] = {}
 
     def feed(self, event: Event) -> None:
-        payload = event.payload
-        mac = _mac(payload.get("user") or payload.get("guest"))
-        if mac is None:
-            return
-        client = self._clients.get(mac)
-        if client is None:
-            client = self._clients[mac] = _Client(RateWatch(self._t.per_hour))
-        if event.key in RADIO_ROAMS:
-            self._band_change(client, payload, event.time_ms)
-        else:
-            self._roam(client, payload, event.time_ms)
+        feed = self._feeds.get(event.key)
+        if feed is None:
+            feed = self._feeds[event.key] = self.feed_for(event.key)
+        feed(event)
 
-    def _roam(self, client: _Client, payload: Mapping[str, Any], t: int) -> None:
-        if not client.roams:
-            client.first_ms = t
-        client.roams += 1
-        client.last_ms = t
-        client.roam_watch.add(t)
-        source, target = _mac(payload.get("ap_from")), _mac(payload.get("ap_to"))
-        if source is None or target is None:
-            return
-        aps = client.access_points
-        aps[source] = aps.get(source, 0) + 1
-        aps[target] = aps.get(target, 0) + 1
-        if (
-            client.last_from == target
-            and client.last_to == source
-            and t - client.last_roam_ms <= self._return_ms
-        ):
-            client.bounces += 1
-            if client.bounce_watch is None:
-                client.bounce_watch = RateWatch(self._t.ping_pong_per_hour)
-            client.bounce_watch.add(t)
-            pair = (source, target) if source < target else (target, source)
-            client.pairs[pair] = client.pairs.get(pair, 0) + 1
-        client.last_from, client.last_to, client.last_roam_ms = source, target, t
+    def feed_for(self, key: str) -> Callable[[Event], None]:
+        """The feed for events of ``key``: band changes or roams, decided once per key."""
+        clients, per_hour = self._clients, self._t.per_hour
+        band_change = self._band_change
+        if key in RADIO_ROAMS:
+
+            def feed_band_change(event: Event) -> None:
+                payload = event.payload
+                mac = payload.get("user") or payload.get("guest")
+                if mac.__class__ is not str or not mac:
+                    return
+                if not mac.islower():
+                    mac = mac.lower()
+                client = clients.get(mac)
+                if client is None:
+                    client = clients[mac] = _Client(RateWatch(per_hour))
+                band_change(client, payload, event.time_ms)
+
+            return feed_band_change
+
+        return_ms, bounces_per_hour = self._return_ms, self._t.ping_pong_per_hour
+
+        # Everything inline: roams are a fifth of a busy site's events.
+        def feed_roam(event: Event) -> None:
+            payload = event.payload
+            mac = payload.get("user") or payload.get("guest")
+            if mac.__class__ is not str or not mac:
+                return
+            if not mac.islower():
+                mac = mac.lower()
+            client = clients.get(mac)
+            if client is None:
+                client = clients[mac] = _Client(RateWatch(per_hour))
+            t = event.time_ms
+            if not client.roams:
+                client.first_ms = t
+            client.roams += 1
+            client.last_ms = t
+            client.roam_watch.add(t)
+            source, target = payload.get("ap_from"), payload.get("ap_to")
+            if source.__class__ is not str or target.__class__ is not str:
+                return
+            if not source or not target:
+                return
+            if not source.islower():
+                source = source.lower()
+            if not target.islower():
+                target = target.lower()
+            aps = client.access_points
+            aps[source] = aps.get(source, 0) + 1
+            aps[target] = aps.get(target, 0) + 1
+            if (
+                client.last_from == target
+                and client.last_to == source
+                and t - client.last_roam_ms <= return_ms
+            ):
+                client.bounces += 1
+                if client.bounce_watch is None:
+                    client.bounce_watch = RateWatch(bounces_per_hour)
+                client.bounce_watch.add(t)
+                pair = (source, target) if source < target else (target, source)
+                client.pairs[pair] = client.pairs.get(pair, 0) + 1
+            client.last_from, client.last_to, client.last_roam_ms = source, target, t
+
+        return feed_roam
 
     def _band_change(self, client: _Client, payload: Mapping[str, Any], t: int) -> None:
         if not client.band_changes:

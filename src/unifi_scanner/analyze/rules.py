@@ -103,12 +103,17 @@ class _Group:
     subject_id: str
     first_ms: int
     last_ms: int
-    count: int = 0
+    by_key: list[int]
+    """Events per key of the rule (in :attr:`GroupingProcessor.slots` order): one list
+    increment per event gives both the count and the tallies."""
     kind: str | None = None
-    tallies: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     clients: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     devices: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     details: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(self.by_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,7 @@ class _KeyPlan:
     """Which payload fields matter for one key of one rule, worked out once."""
 
     subject_fields: tuple[str, ...]
-    tally: str | None
+    slot: int
     client_fields: tuple[str, str]
     device_fields: tuple[str, ...]
     kind: str | None
@@ -160,11 +165,12 @@ class GroupingProcessor:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self._groups: dict[str, _Group] = {}
-        tally_of = {key: name for name, keys in rule.tallies.items() for key in keys}
-        self._plans = {key: self._plan(key, tally_of.get(key)) for key in rule.keys}
+        self.slots = sorted(rule.keys)
+        """The rule's keys, each with its place in the groups' ``by_key`` counts."""
+        self._plans = {key: self._plan(key, slot) for slot, key in enumerate(self.slots)}
         self._feeds: dict[str, Callable[[Event], None]] = {}
 
-    def _plan(self, key: str, tally: str | None) -> _KeyPlan:
+    def _plan(self, key: str, slot: int) -> _KeyPlan:
         devices = involved_device_fields(key)
         by = self.rule.group_by
         subject_fields: tuple[str, ...] = ()
@@ -173,7 +179,7 @@ class GroupingProcessor:
         elif by == "client":
             subject_fields = client_fields(key)
         return _KeyPlan(
-            subject_fields, tally, client_fields(key), devices, DEVICE_KINDS.get(key_token(key))
+            subject_fields, slot, client_fields(key), devices, DEVICE_KINDS.get(key_token(key))
         )
 
     @property
@@ -203,8 +209,10 @@ class GroupingProcessor:
         plan = self._plans[key]
         groups = self._groups
         subject_fields = plan.subject_fields
-        by_key = self.rule.group_by == "key"
-        tally = plan.tally
+        # Grouped by key, the subject is the key itself; by site, the event's site.
+        fixed = key if self.rule.group_by == "key" else None
+        slot = plan.slot
+        width = len(self.slots)
         first_client, second_client = plan.client_fields
         device_fields = plan.device_fields
         detail_field = self.rule.detail_field
@@ -212,25 +220,26 @@ class GroupingProcessor:
 
         def feed(event: Event) -> None:
             payload = event.payload
-            subject = None
-            for name in subject_fields:
-                value = payload.get(name)
-                if value.__class__ is str and value:
-                    subject = value.lower()
-                    break
-            if subject is None:
-                subject = key if by_key else event.site
+            if subject_fields:
+                subject = None
+                for name in subject_fields:
+                    value = payload.get(name)
+                    if value.__class__ is str and value:
+                        subject = value.lower()
+                        break
+                if subject is None:
+                    subject = event.site
+            else:
+                subject = fixed or event.site
             t = event.time_ms
             group = groups.get(subject)
             if group is None:
-                group = groups[subject] = _Group(subject, t, t, kind=kind)
-            group.count += 1
-            if t > group.last_ms:
+                group = groups[subject] = _Group(subject, t, t, [0] * width, kind=kind)
+            elif t > group.last_ms:
                 group.last_ms = t
             elif t < group.first_ms:
                 group.first_ms = t
-            if tally is not None:
-                group.tallies[tally] += 1
+            group.by_key[slot] += 1
             # One client per event; the key says which field most likely names it.
             mac = payload.get(first_client) or payload.get(second_client)
             if mac.__class__ is str:
@@ -252,7 +261,13 @@ class GroupingProcessor:
         rule = self.rule
         inventory = context.inventory
         found = []
+        tally_of = {key: name for name, keys in rule.tallies.items() for key in keys}
+        tally_slots: dict[str, list[int]] = {tally: [] for tally in rule.tallies}
+        for slot, key in enumerate(self.slots):
+            if key in tally_of:
+                tally_slots[tally_of[key]].append(slot)
         for group in self._groups.values():
+            count = group.count
             subject = _subject(rule.group_by, group.subject_id, context)
             clients = [
                 Subject("client", mac, inventory.client_name(mac)) for mac in _ranked(group.clients)
@@ -267,8 +282,8 @@ class GroupingProcessor:
             values: dict[str, object] = {
                 "subject": subject.name,
                 "kind": kind,
-                "count": group.count,
-                "times": times(group.count),
+                "count": count,
+                "times": times(count),
                 "n_clients": plural(len(clients), "client"),
                 "clients": names([s.name for s in clients]),
                 "n_devices": plural(len(devices), "device"),
@@ -276,9 +291,10 @@ class GroupingProcessor:
                 "details": names(details) if details else "not recorded",
                 "ports": ports(details),
             }
-            for tally in rule.tallies:
-                values[tally] = group.tallies[tally]
-                values[f"{tally}_times"] = times(group.tallies[tally])
+            for tally, slots in tally_slots.items():
+                tallied = sum(group.by_key[slot] for slot in slots)
+                values[tally] = tallied
+                values[f"{tally}_times"] = times(tallied)
             found.append(
                 Finding(
                     id=finding_id(context.site, rule.id, subject),
@@ -288,7 +304,7 @@ class GroupingProcessor:
                     title=rule.title.format_map(values),
                     explanation=rule.explanation.format_map(values),
                     remediation=tuple(step.format_map(values) for step in rule.remediation),
-                    count=group.count,
+                    count=count,
                     first_seen_ms=group.first_ms,
                     last_seen_ms=group.last_ms,
                     subjects=subjects(subject, (*devices, *clients)),

@@ -75,11 +75,13 @@ class ShortSessions:
             )
         client.short += 1
         client.last_ms = t
-        client.shortest_s = min(client.shortest_s, seconds)
+        if seconds < client.shortest_s:
+            client.shortest_s = seconds
         client.watch.add(t)
         place = payload.get("ap") or payload.get("sw")
         if place.__class__ is str:
-            client.places[place.lower()] = client.places.get(place.lower(), 0) + 1
+            place = place.lower()
+            client.places[place] = client.places.get(place, 0) + 1
         ssid = payload.get("ssid")
         if ssid.__class__ is str and ssid:
             client.ssids[ssid] = client.ssids.get(ssid, 0) + 1

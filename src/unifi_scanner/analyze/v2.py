@@ -248,13 +248,14 @@ def normalise(event: Event, inventory: Inventory) -> Event | None:
     # The entry itself rides along, for anything that wants its text (``message``).
     fields["v2_key"] = event.key
     fields["v2"] = event.payload
+    # Positional: keyword arguments make building an event twice as slow.
     return Event(
-        identity=event.identity,
-        key=key,
-        subsystem=event.subsystem,
-        site=event.site,
-        time_ms=event.time_ms,
-        received_ms=event.received_ms,
-        source=event.source,
-        payload=fields,
+        event.identity,
+        key,
+        event.subsystem,
+        event.site,
+        event.time_ms,
+        event.received_ms,
+        event.source,
+        fields,
     )

@@ -67,9 +67,26 @@ class EventTally:
 
     def watch(self, events: Iterable[Event]) -> Iterator[Event]:
         """``events`` unchanged, each counted on its way through."""
-        feed = self.feed
+        # :meth:`feed`, inlined with what it reads bound once: this loop runs for every event
+        # of the report.
+        plans, plan_for, judge = self._plans, self._plan, self._judge
+        counts = self.counts
+        start, size, bins = self.bins.start_ms, self.bins.size_ms, self.bins.count
         for event in events:
-            feed(event)
+            plan = plans.get(event.key)
+            if plan is None:
+                plan = plan_for(event.key)
+            column, feeds = plan
+            if column is None:
+                column = judge(event)
+            self.events += 1
+            offset = event.time_ms - start
+            if offset >= 0:
+                position = offset // size
+                if position < bins:
+                    counts[position][column] += 1
+            for feed in feeds:
+                feed(event)
             yield event
 
     def feed(self, event: Event) -> None:
@@ -79,13 +96,7 @@ class EventTally:
             plan = self._plan(event.key)
         column, feeds = plan
         if column is None:
-            column = _COLUMN[severity_of(event)]
-            if event.key in BUILDERS:
-                translated = normalise(event, self._names)
-                if translated is not None:
-                    column = min(column, _COLUMN[severity_of(translated)])
-                    for feed in self._feeds(translated.key):
-                        feed(translated)
+            column = self._judge(event)
         self.events += 1
         offset = event.time_ms - self.bins.start_ms
         if offset >= 0:
@@ -94,6 +105,18 @@ class EventTally:
                 self.counts[position][column] += 1
         for feed in feeds:
             feed(event)
+
+    def _judge(self, event: Event) -> int:
+        """The column of an event weighed on its own (IPS alerts, v2 entries), fed onwards
+        under its translation when it is a v2 entry."""
+        column = _COLUMN[severity_of(event)]
+        if event.key in BUILDERS:
+            translated = normalise(event, self._names)
+            if translated is not None:
+                column = min(column, _COLUMN[severity_of(translated)])
+                for feed in self._feeds(translated.key):
+                    feed(translated)
+        return column
 
     def _plan(self, key: str) -> tuple[int | None, tuple[Feed, ...]]:
         # IPS alerts weigh by their own priority and v2 entries by what they translate to:
