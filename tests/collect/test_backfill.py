@@ -8,13 +8,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from tests.collect.ledger import assert_every_event_stored_once
+from tests.sessions import session_for
 from unifi_scanner.collect.backfill import FILLED, Backfiller, Window
-from unifi_scanner.controller import ControllerSession
 from unifi_scanner.controller.rest import NetworkApi
-from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.controller.versions import EventSources
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.emulator import Emulator
@@ -41,12 +39,7 @@ async def wait_until(condition: Callable[[], bool], seconds: float = 15.0) -> No
 
 async def follow_with_a_drop(emulator: Emulator, store: SQLiteStore) -> None:
     async with (
-        ControllerSession(
-            emulator.url,
-            username="admin",
-            password=SecretStr("pw"),
-            ssl_context=make_ssl_context(ca_file=emulator.ca_file),
-        ) as session,
+        session_for(emulator) as session,
         BatchWriter(store, max_delay=0.02) as writer,
     ):
         follower = SiteFollower(session, "default", writer, store)
@@ -111,12 +104,7 @@ async def test_a_window_of_many_thousand_entries_is_back_filled_whole(
     assert start is not None and end is not None
     sources = EventSources(websocket=True, stat_event=False, system_log=True, reason="10.x")
     async with (
-        ControllerSession(
-            emulator.url,
-            username="admin",
-            password=SecretStr("pw"),
-            ssl_context=make_ssl_context(ca_file=emulator.ca_file),
-        ) as session,
+        session_for(emulator) as session,
         BatchWriter(store) as writer,
     ):
         backfiller = Backfiller(

@@ -8,15 +8,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from tests.collect.ledger import assert_every_event_stored_once
 from tests.controller.test_ssh_support import clock, running_server
+from tests.sessions import session_for
 from unifi_scanner.collect.ssh_source import SshFallback
 from unifi_scanner.collect.status import ACTIVE, STANDBY, SourceStatus
-from unifi_scanner.controller import ControllerSession
 from unifi_scanner.controller.ssh import SshLogSource
-from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator
 from unifi_scanner.service import SiteFollower
 from unifi_scanner.store import BatchWriter, SQLiteStore
@@ -44,12 +42,7 @@ async def test_rest_is_polled_beside_the_socket_without_duplicates(
 ) -> None:
     emulator = await make_emulator(scenario="steady", speed=600.0, password="pw")
     async with (
-        ControllerSession(
-            emulator.url,
-            username="admin",
-            password=SecretStr("pw"),
-            ssl_context=make_ssl_context(ca_file=emulator.ca_file),
-        ) as session,
+        session_for(emulator) as session,
         BatchWriter(store, max_delay=0.02) as writer,
     ):
         follower = SiteFollower(session, "default", writer, store, rest_poll_interval=0.3)

@@ -10,10 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 import websockets
-from pydantic import SecretStr
 from websockets.asyncio.client import connect
 
-from unifi_scanner.controller import ControllerSession
+from tests.sessions import session_for
 from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator
 from unifi_scanner.service import SiteFollower
@@ -53,11 +52,8 @@ async def test_websocket_is_refused_without_the_session_cookie(controller: Emula
 async def test_events_survive_a_dropped_socket_and_land_once(
     controller: Emulator, store: SQLiteStore
 ) -> None:
-    ssl_context = make_ssl_context(ca_file=controller.ca_file)
     async with (
-        ControllerSession(
-            controller.url, username="admin", password=SecretStr("pw"), ssl_context=ssl_context
-        ) as session,
+        session_for(controller) as session,
         BatchWriter(store, max_delay=0.05) as writer,
     ):
         follower = SiteFollower(session, "default", writer, store)
@@ -74,7 +70,7 @@ async def test_events_survive_a_dropped_socket_and_land_once(
         await follower.stop()
         assert follower.failure() is None
 
-    async with httpx.AsyncClient(verify=ssl_context) as client:
+    async with httpx.AsyncClient(verify=make_ssl_context(ca_file=controller.ca_file)) as client:
         sent = (await client.get(f"{controller.url}/__emulator__/sent")).json()["sent"]
     sent_ids = [record["_id"] for record in sent]
     stored = store.identities()
@@ -98,12 +94,7 @@ async def test_event_times_are_the_controllers_not_receipt_times(
         scenario="steady", speed=3600.0, password="pw", username="admin"
     )
     async with (
-        ControllerSession(
-            controller.url,
-            username="admin",
-            password=SecretStr("pw"),
-            ssl_context=make_ssl_context(ca_file=controller.ca_file),
-        ) as session,
+        session_for(controller) as session,
         BatchWriter(store, max_delay=0.05) as writer,
     ):
         follower = SiteFollower(session, "default", writer, store)

@@ -15,13 +15,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from tests.collect.ledger import assert_every_event_stored_once
 from tests.processes import scanner_env, start_scanner
-from unifi_scanner.controller import ControllerSession
+from tests.sessions import session_for
 from unifi_scanner.controller.retry import Backoff
-from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator
 from unifi_scanner.service import SiteFollower
 from unifi_scanner.store import BatchWriter, SQLiteStore
@@ -110,11 +108,8 @@ async def test_a_controller_that_keeps_failing_loses_nothing_it_can_return(
 ) -> None:
     """Drops, close codes, expired sessions, a restart and 5xx, one after another."""
     emulator = await make_emulator(scenario="steady", speed=600.0, password="pw")
-    session = ControllerSession(
-        emulator.url,
-        username="admin",
-        password=SecretStr("pw"),
-        ssl_context=make_ssl_context(ca_file=emulator.ca_file),
+    session = session_for(
+        emulator,
         retry_backoff=lambda: Backoff(initial=0.05, maximum=0.2),
     )
     faults: list[tuple[str, dict[str, object]]] = [

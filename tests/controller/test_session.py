@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from tests.sessions import session_for as shared_session_for
 from unifi_scanner.controller import (
     ControllerSession,
     Flavour,
@@ -30,13 +31,7 @@ async def controller(make_emulator: MakeEmulator) -> Emulator:
 
 
 def session_for(emulator: Emulator, password: str = PASSWORD, **kwargs: Any) -> ControllerSession:
-    return ControllerSession(
-        emulator.url,
-        username="admin",
-        password=SecretStr(password),
-        ssl_context=make_ssl_context(ca_file=emulator.ca_file),
-        **kwargs,
-    )
+    return shared_session_for(emulator, password, **kwargs)
 
 
 @pytest.fixture
