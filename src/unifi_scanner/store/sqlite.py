@@ -94,14 +94,16 @@ class SQLiteStore(StoreReads):
             # done inline. checkpoint() runs them on a connection of their own instead, beside
             # the writer (the BatchWriter schedules them).
             self._db.execute("PRAGMA wal_autocheckpoint=0")
-            upgraded_from = migrate(self._db)
-            if 0 < upgraded_from < SCHEMA_VERSION:
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+            if 0 < version < SCHEMA_VERSION:
+                # Said before, not after: rebuilding a large events table takes a while.
                 log.info(
-                    "event store upgraded",
+                    "upgrading the event store, a minute or so for millions of events",
                     path=str(self.path),
                     schema=SCHEMA_VERSION,
-                    was=upgraded_from,
+                    was=version,
                 )
+            migrate(self._db)
             self._row_chunks = _row_chunks(self._db)
             # Everything but batches and pruning (which run in the writer's worker thread)
             # uses this second connection on the caller's thread: an sqlite3 connection must
