@@ -360,17 +360,35 @@ async def test_close_gives_up_when_the_store_never_recovers(
     assert "database is locked" in logged
 
 
-def test_system_log_history_is_matched_to_live_events(store: SQLiteStore) -> None:
+@pytest.mark.parametrize("live_mac", ["d8:4c:90:00:00:21", "D8:4C:90:00:00:21"])
+def test_system_log_history_is_matched_to_live_events(store: SQLiteStore, live_mac: str) -> None:
+    """Among a busy second's events, the one about the same client; MACs in any case."""
     from unifi_scanner.controller.frames import parse_event
     from unifi_scanner.controller.systemlog import parse_entry
 
     mac, ap = "d8:4c:90:00:00:21", "78:45:58:00:00:01"
     live = parse_event(
-        {"_id": "a" * 24, "key": "EVT_WU_Connected", "time": T0 + 250, "user": mac, "ap": ap},
+        {"_id": "a" * 24, "key": "EVT_WU_Connected", "time": T0 + 250, "user": live_mac, "ap": ap},
         site="default",
         received_ms=T0,
         source="websocket",
     )
+    crowd = [
+        parse_event(
+            {
+                "_id": f"{i:024x}",
+                "key": "EVT_WU_Connected",
+                "time": T0 + i,
+                "user": f"02:00:00:00:{i // 256:02x}:{i % 256:02x}",
+                "ap": ap,
+            },
+            site="default",
+            received_ms=T0,
+            source="websocket",
+        )
+        for i in range(1, 400)
+    ]
+    store.write_batch(Batch(events=[(CONTROLLER, e) for e in crowd]))
     entry = {
         "id": "b" * 24,
         "key": "CLIENT_CONNECTED_WIRELESS_2",
@@ -389,12 +407,13 @@ def test_system_log_history_is_matched_to_live_events(store: SQLiteStore) -> Non
         site="default",
         received_ms=T0 + 9,
     )
+    crowded = {e.identity for e in crowd}
     store.write_batch(Batch(events=[(CONTROLLER, live)]))
     first = store.write_batch(Batch(events=[(CONTROLLER, history), (CONTROLLER, other)]))
     again = store.write_batch(Batch(events=[(CONTROLLER, history)]))
     assert (first.inserted, first.duplicates) == (1, 1)
     assert (again.inserted, again.duplicates) == (0, 1)
-    stored = {e.identity: e.source for e in store.iter_events()}
+    stored = {e.identity: e.source for e in store.iter_events() if e.identity not in crowded}
     assert stored == {"a" * 24: "websocket,system-log", "c" * 24: "system-log"}
 
 

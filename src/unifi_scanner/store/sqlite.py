@@ -22,13 +22,14 @@ from unifi_scanner.controller.logtail import FileCursor
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.records import client_health, device_health
 from unifi_scanner.controller.systemlog import SOURCE as SYSTEM_LOG
-from unifi_scanner.controller.systemlog import happening
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.log import get_logger
+from unifi_scanner.store.history import LiveEvents
 from unifi_scanner.store.reads import StoreReads
 from unifi_scanner.store.schema import SCHEMA_VERSION, SchemaError, migrate
 
 log = get_logger(__name__)
+
 
 #: A device or client snapshot is kept at most this often (ms) per MAC address.
 SNAPSHOT_INTERVAL_MS = 300_000
@@ -205,8 +206,9 @@ class SQLiteStore(StoreReads):
             if inserted < len(live):
                 # Seen before: remember the additional source, keep the first copy.
                 db.executemany(_ADD_SOURCE, [(c, e.identity, e.source) for c, e in live])
+            live_events: dict[tuple[str, str], LiveEvents] = {}
             for controller, e in history:
-                inserted += self._write_history(controller, e)
+                inserted += self._write_history(controller, e, history, live_events)
             rows_total = len(batch.events)
             snapshots: dict[str, list[tuple[Any, ...]]] = {"devices": [], "clients": []}
             for controller, site, records, seen in batch.devices:
@@ -250,8 +252,18 @@ class SQLiteStore(StoreReads):
             raise
         return WriteResult(inserted=inserted, duplicates=rows_total - inserted)
 
-    def _write_history(self, controller: str, event: Event) -> int:
-        """Store one system-log event unless it is already known; 1 if it was new."""
+    def _write_history(
+        self,
+        controller: str,
+        event: Event,
+        batch: list[tuple[str, Event]],
+        live_events: dict[tuple[str, str], LiveEvents],
+    ) -> int:
+        """Store one system-log event of ``batch`` unless it is already known; 1 if new.
+
+        ``live_events`` holds what was read for pairing, by (controller, site): read once,
+        for all of the batch's entries of that site, when the first one needs it.
+        """
         db = self._db
         known = db.execute(
             "SELECT identity FROM aliases WHERE controller = ? AND alias = ?",
@@ -267,7 +279,13 @@ class SQLiteStore(StoreReads):
         ):
             target = event.identity
         if target is None:
-            target = self._match(controller, event)
+            live = live_events.get((controller, event.site))
+            if live is None:
+                entries = [e for c, e in batch if c == controller and e.site == event.site]
+                live = live_events[controller, event.site] = LiveEvents(
+                    db, controller, event.site, entries
+                )
+            target = live.pair(event)
             if target is not None:
                 db.execute(
                     "INSERT INTO aliases VALUES (?,?,?)", (controller, event.identity, target)
@@ -290,28 +308,6 @@ class SQLiteStore(StoreReads):
             ),
         )
         return 1
-
-    def _match(self, controller: str, event: Event) -> str | None:
-        """The stored live event describing the same happening (same kind, subject, second)."""
-        wanted = happening(event)
-        if wanted is None:
-            return None
-        kind, subject, second = wanted
-        candidates = self._db.execute(
-            "SELECT identity, key, subsystem, time_ms, received_ms, sources, payload FROM events "
-            "WHERE controller = ? AND site = ? AND time_ms >= ? AND time_ms < ? "
-            "ORDER BY time_ms",
-            (controller, event.site, (second - 1) * 1000, (second + 2) * 1000),
-        )
-        for identity, key, subsystem, time_ms, received, sources, payload in candidates:
-            if SYSTEM_LOG in sources.split(","):
-                continue  # already paired with another entry
-            stored = Event(identity, key, subsystem, event.site, time_ms, received, sources,
-                           orjson.loads(payload))  # fmt: skip
-            found = happening(stored)
-            if found is not None and found[:2] == (kind, subject):
-                return str(identity)
-        return None
 
     def _merged_device(
         self, controller: str, site: str, partial: Mapping[str, Any]
