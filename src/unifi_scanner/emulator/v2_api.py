@@ -37,17 +37,26 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
     # index. Rendering the window again for every page (100k+ documents for a busy site at
     # speed 10) stalled the emulator's event pushes for seconds, then the poll timed out.
     # A window wholly in the past cannot change: it is rendered once, in slices that let
-    # the pushes go on in between, and kept for the pages that follow.
-    cache: dict[tuple[str, str, bytes], Matching] = {}
+    # the pushes go on in between, and kept for the pages that follow — and shared with a
+    # retry that comes while it is still being rendered.
+    cache: dict[tuple[str, str, bytes], asyncio.Task[Matching]] = {}
 
     async def matching(site: str, log_class: str, query: dict[str, Any]) -> Matching:
         """The entries of the query's window and filters, newest first, and by entry id the
         document each one mirrors."""
-        settled = query["timestampTo"] < ctx.playback.clock.now_ms()
+        if query["timestampTo"] >= ctx.playback.clock.now_ms():
+            return await render(site, log_class, query)
         paging = {k: v for k, v in query.items() if k not in ("pageNumber", "pageSize")}
         key = (site, log_class, orjson.dumps(paging, option=orjson.OPT_SORT_KEYS))
-        if settled and key in cache:
-            return cache[key]
+        task = cache.get(key)
+        if task is None:
+            for stale in cache.values():
+                stale.cancel()
+            cache.clear()
+            task = cache[key] = asyncio.create_task(render(site, log_class, query))
+        return await asyncio.shield(task)
+
+    async def render(site: str, log_class: str, query: dict[str, Any]) -> Matching:
         own = not ctx.variants.system_log_event_ids
         threats = ctx.features.threats_in_system_log
         indices = (
@@ -75,9 +84,6 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
                 kept.append(item)
                 mirrored[item["id"]] = document
         kept.sort(key=lambda item: item["timestamp"], reverse=True)
-        cache.clear()
-        if settled:
-            cache[key] = (kept, mirrored)
         return kept, mirrored
 
     async def system_log_route(request: web.Request) -> web.Response:
