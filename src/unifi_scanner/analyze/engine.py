@@ -11,7 +11,8 @@ readable number per rule (:mod:`.rollup`), ranked, and — given the previous re
 — marked new or ongoing, with the resolved ones listed (:mod:`.status`).
 
 Memory grows with the number of subjects (devices, clients, signatures, sources), never with
-the number of events; the per-event path is a dictionary lookup and the claiming rules' feeds.
+the number of events; the per-event path is a dictionary lookup and the claiming rules' feeds
+(for client events, one function doing the work of all of them: :mod:`.client_path`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from unifi_scanner.analyze.catalogue import DISCONNECTS, RADIO_ROAMS, ROAMS, SIMPLE_RULES
+from unifi_scanner.analyze.client_path import client_feeds
 from unifi_scanner.analyze.devices import DeviceRestarts, DeviceTimeline
 from unifi_scanner.analyze.findings import Finding, Severity
 from unifi_scanner.analyze.firmware import FirmwareUpgrades
@@ -147,7 +149,11 @@ class Analysis:
 
 
 class _Router:
-    """Event key → the feeds that take it, resolved once per key."""
+    """Event key → the one function that feeds every rule taking it, resolved once per key.
+
+    Client connects, disconnects, roams and band changes (most events) get a fused feed from
+    :mod:`.client_path`; any other key a function calling its feeds in turn.
+    """
 
     MAX_CACHED = 10_000
 
@@ -165,23 +171,38 @@ class _Router:
                     learner = inventory.learner_for(key)
                     feeds = table[key] = [learner] if learner is not None else []
                 feeds.append(feed_for(key) if feed_for is not None else rule.feed)
-        self.index: dict[str, tuple[Feed, ...]] = {k: tuple(v) for k, v in table.items()}
-        self._unclaimed: tuple[Feed, ...] = (inventory.learn, other.feed)
+        fused = client_feeds(rules, inventory)
+        self.index: dict[str, Feed] = {
+            key: fused.get(key) or _together(feeds) for key, feeds in table.items()
+        }
+        self._unclaimed = _together([inventory.learn, other.feed])
 
-    def resolve(self, key: str) -> tuple[Feed, ...]:
-        """Feeds for a key not in the index: a v2 key's translation, or other activity."""
-        feeds = (self._translate,) if key in BUILDERS else self._unclaimed
+    def resolve(self, key: str) -> Feed:
+        """The feed for a key not in the index: a v2 key's translation, or other activity."""
+        feed = self._translate if key in BUILDERS else self._unclaimed
         if len(self.index) < self.MAX_CACHED:
-            self.index[key] = feeds
-        return feeds
+            self.index[key] = feed
+        return feed
 
     def _translate(self, event: Event) -> None:
         normalised = normalise(event, self._inventory)
         if normalised is None:
             self._other.feed(event)
             return
-        for feed in self.index.get(normalised.key, self._unclaimed):
-            feed(normalised)
+        self.index.get(normalised.key, self._unclaimed)(normalised)
+
+
+def _together(feeds: list[Feed]) -> Feed:
+    """One function calling ``feeds`` in turn (the feed itself when there is one)."""
+    if len(feeds) == 1:
+        return feeds[0]
+    chain = tuple(feeds)
+
+    def feed_all(event: Event) -> None:
+        for feed in chain:
+            feed(event)
+
+    return feed_all
 
 
 def analyze(
@@ -214,21 +235,20 @@ def analyze(
     index = router.index
     counts: dict[str, int] = {}
     # The loop every event goes through: the total is the sum of the counts (no separate
-    # counter), and a key's feeds are found in the same breath as its count.
+    # counter), and a key's feed is found in the same breath as its count.
     for event in events:
         key = event.key
         try:
             counts[key] += 1
-            feeds = index[key]
+            feed = index[key]
         except KeyError:
             if key not in counts:
                 if len(counts) < MAX_COUNTED_KEYS:
                     counts[key] = 1
                 else:
                     counts[MORE_KEYS] = counts.get(MORE_KEYS, 0) + 1
-            feeds = index.get(key) or router.resolve(key)
-        for feed in feeds:
-            feed(event)
+            feed = index.get(key) or router.resolve(key)
+        feed(event)
     total = sum(counts.values())
 
     health = DeviceHealth(thresholds.health, timeline)

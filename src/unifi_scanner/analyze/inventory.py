@@ -199,6 +199,13 @@ class Inventory:
         if learner is not None:
             learner(event)
 
+    @staticmethod
+    def client_learning(key: str) -> tuple[bool, bool] | None:
+        """What :meth:`learner_for` looks at in events of a client ``key``: (the client's
+        name, the SSID); None when it looks at device fields too (not a client key)."""
+        plan = _plan(key)
+        return None if plan.device_fields else (plan.clients, plan.ssid)
+
     def learner_for(self, key: str) -> Callable[[Event], None] | None:
         """:meth:`learn` for events of ``key``, with the fields to look at worked out once."""
         plan = _plan(key)
@@ -218,12 +225,7 @@ class Inventory:
                         devices[mac.lower()] = _Device(name, model, kind)
                         from_events.add(mac.lower())
 
-        def learn_client(payload: Mapping[str, Any], mac: str) -> None:
-            label = _text(payload.get("hostname"))
-            mac = mac.lower()
-            if label and mac not in clients:
-                clients[mac] = label
-                from_events.add(mac)
+        learn_client = self.learn_client
 
         # Client events are most of the traffic: their learner is specialised (no device
         # fields to look at, the SSID only where the key carries one) and, for clients
@@ -263,6 +265,20 @@ class Inventory:
                         ssids.add(ssid)
 
         return learn if device_fields or plan.clients else None
+
+    @property
+    def client_names(self) -> Mapping[str, str]:
+        """Client names by lower-case MAC, live: asking whether a client is named before
+        calling :meth:`learn_client` is what keeps learning cheap for the busiest events."""
+        return self._clients
+
+    def learn_client(self, payload: Mapping[str, Any], mac: str) -> None:
+        """The event's ``hostname`` as the name of client ``mac``, if none is known."""
+        label = _text(payload.get("hostname"))
+        mac = mac.lower()
+        if label and mac not in self._clients:
+            self._clients[mac] = label
+            self._from_events.add(mac)
 
     def note_client(self, mac: str, label: str) -> None:
         """A client name learned from an event (a v2 entry's ``CLIENT``), if none is known."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from unifi_scanner.analyze.catalogue import RADIO_ROAMS, ROAMS
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
+from unifi_scanner.analyze.macs import LowerMacs
 from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import band, names, times
 from unifi_scanner.analyze.thresholds import RoamingThresholds
@@ -42,13 +43,6 @@ class _Client:
     bands: dict[str, int] = field(default_factory=dict)
 
 
-def _mac(value: object) -> str | None:
-    """A MAC address from a payload field, lower-cased (only when it is not already)."""
-    if not isinstance(value, str) or not value:
-        return None
-    return value if value.islower() else value.lower()
-
-
 class RoamingPatterns:
     """``excessive-roaming``, ``roaming-ping-pong`` and ``band-flapping``, per client."""
 
@@ -61,6 +55,21 @@ class RoamingPatterns:
         self._return_ms = thresholds.ping_pong_return_s * 1000
         self._clients: dict[str, _Client] = {}
         self._feeds: dict[str, Callable[[Event], None]] = {}
+        self.lower = LowerMacs()
+        """MACs as sent → lower case."""
+        self.roamed = self._roam_step()
+        """``roamed(client, t, ap_from, ap_to)``: count one roam of a client (the fields as
+        the payload has them: any type, any case)."""
+
+    @property
+    def clients(self) -> dict[str, _Client]:
+        """Clients by lower-case MAC, live (:mod:`.client_path` looks them up itself)."""
+        return self._clients
+
+    def add_client(self, mac: str) -> _Client:
+        """A client not seen before (``mac`` lower-case)."""
+        client = self._clients[mac] = _Client(RateWatch(self._t.per_hour))
+        return client
 
     def feed(self, event: Event) -> None:
         feed = self._feeds.get(event.key)
@@ -70,52 +79,50 @@ class RoamingPatterns:
 
     def feed_for(self, key: str) -> Callable[[Event], None]:
         """The feed for events of ``key``: band changes or roams, decided once per key."""
-        clients, per_hour = self._clients, self._t.per_hour
-        band_change = self._band_change
+        clients, add_client, lower = self._clients, self.add_client, self.lower
         if key in RADIO_ROAMS:
+            band_change = self.band_change
 
             def feed_band_change(event: Event) -> None:
                 payload = event.payload
                 mac = payload.get("user") or payload.get("guest")
                 if mac.__class__ is not str or not mac:
                     return
-                if not mac.islower():
-                    mac = mac.lower()
-                client = clients.get(mac)
-                if client is None:
-                    client = clients[mac] = _Client(RateWatch(per_hour))
+                mac = lower[mac]
+                client = clients.get(mac) or add_client(mac)
                 band_change(client, payload, event.time_ms)
 
             return feed_band_change
 
-        return_ms, bounces_per_hour = self._return_ms, self._t.ping_pong_per_hour
+        roamed = self.roamed
 
-        # Everything inline: roams are a fifth of a busy site's events.
         def feed_roam(event: Event) -> None:
             payload = event.payload
             mac = payload.get("user") or payload.get("guest")
             if mac.__class__ is not str or not mac:
                 return
-            if not mac.islower():
-                mac = mac.lower()
-            client = clients.get(mac)
-            if client is None:
-                client = clients[mac] = _Client(RateWatch(per_hour))
-            t = event.time_ms
+            mac = lower[mac]
+            client = clients.get(mac) or add_client(mac)
+            roamed(client, event.time_ms, payload.get("ap_from"), payload.get("ap_to"))
+
+        return feed_roam
+
+    def _roam_step(self) -> Callable[[_Client, int, Any, Any], None]:
+        return_ms, bounces_per_hour = self._return_ms, self._t.ping_pong_per_hour
+        lower = self.lower
+
+        # Everything inline: roams are a fifth of a busy site's events.
+        def roamed(client: _Client, t: int, source: Any, target: Any) -> None:
             if not client.roams:
                 client.first_ms = t
             client.roams += 1
             client.last_ms = t
             client.roam_watch.add(t)
-            source, target = payload.get("ap_from"), payload.get("ap_to")
             if source.__class__ is not str or target.__class__ is not str:
                 return
             if not source or not target:
                 return
-            if not source.islower():
-                source = source.lower()
-            if not target.islower():
-                target = target.lower()
+            source, target = lower[source], lower[target]
             aps = client.access_points
             aps[source] = aps.get(source, 0) + 1
             aps[target] = aps.get(target, 0) + 1
@@ -132,9 +139,10 @@ class RoamingPatterns:
                 client.pairs[pair] = client.pairs.get(pair, 0) + 1
             client.last_from, client.last_to, client.last_roam_ms = source, target, t
 
-        return feed_roam
+        return roamed
 
-    def _band_change(self, client: _Client, payload: Mapping[str, Any], t: int) -> None:
+    def band_change(self, client: _Client, payload: Mapping[str, Any], t: int) -> None:
+        """Count one band change of a client (an ``EVT_*_RoamRadio`` event's payload)."""
         if not client.band_changes:
             client.band_first_ms = t
             client.band_watch = RateWatch(self._t.band_changes_per_hour)
@@ -142,8 +150,9 @@ class RoamingPatterns:
         client.band_last_ms = t
         assert client.band_watch is not None
         client.band_watch.add(t)
-        ap = _mac(payload.get("ap"))
-        if ap is not None:
+        ap = payload.get("ap")
+        if isinstance(ap, str) and ap:
+            ap = self.lower[ap]
             client.band_aps[ap] = client.band_aps.get(ap, 0) + 1
         for name in ("radio_from", "radio_to"):
             radio = payload.get(name)

@@ -183,6 +183,19 @@ class GroupingProcessor:
         )
 
     @property
+    def groups(self) -> dict[str, _Group]:
+        """The groups by subject, live: :mod:`.client_path` counts busy client keys into them
+        directly (as :meth:`feed_for` would)."""
+        return self._groups
+
+    def start_group(self, key: str, subject: str, time_ms: int) -> _Group:
+        """A new, empty group for ``subject``, first and last seen at ``time_ms`` (an event of
+        ``key`` is about to be counted into it)."""
+        group = _Group(subject, time_ms, time_ms, [0] * len(self.slots), kind=self._plans[key].kind)
+        self._groups[subject] = group
+        return group
+
+    @property
     def rule_id(self) -> str:
         return self.rule.id
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from unifi_scanner.analyze.catalogue import DISCONNECTS
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
+from unifi_scanner.analyze.macs import LowerMacs
 from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import duration, names, times
 from unifi_scanner.analyze.thresholds import ClientThresholds
@@ -54,18 +55,27 @@ class ShortSessions:
         self._short_s = thresholds.short_session_s
         self._per_hour = thresholds.short_sessions_per_hour
         self._clients: dict[str, _Client] = {}
+        self._lower = LowerMacs()
+
+    @property
+    def short_session_s(self) -> int:
+        """Sessions shorter than this (seconds) are short."""
+        return self._short_s
 
     def feed(self, event: Event) -> None:
-        payload = event.payload
-        seconds = payload.get("duration")
+        seconds = event.payload.get("duration")
         if seconds.__class__ is not int:  # the common case first: an int, and a long one
             seconds = session_seconds(seconds)
-        if seconds is None or seconds >= self._short_s:
-            return
+        if seconds is not None and seconds < self._short_s:
+            self.record(event, seconds)
+
+    def record(self, event: Event, seconds: int) -> None:
+        """Count a disconnect after ``seconds`` (already known to be short) for its client."""
+        payload = event.payload
         mac = payload.get("user") or payload.get("guest")
         if mac.__class__ is not str or not mac:
             return
-        mac = mac.lower()
+        mac = self._lower[mac]
         t = event.time_ms
         client = self._clients.get(mac)
         if client is None:
@@ -80,7 +90,7 @@ class ShortSessions:
         client.watch.add(t)
         place = payload.get("ap") or payload.get("sw")
         if place.__class__ is str:
-            place = place.lower()
+            place = self._lower[place]
             client.places[place] = client.places.get(place, 0) + 1
         ssid = payload.get("ssid")
         if ssid.__class__ is str and ssid:
