@@ -66,10 +66,8 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
         )
         kept: list[dict[str, Any]] = []
         mirrored: dict[str, dict[str, Any]] = {}
-        for first in range(indices.start, indices.stop, RENDER_SLICE):
-            documents = documents_of(
-                ctx, site, range(first, min(first + RENDER_SLICE, indices.stop))
-            )
+
+        def take(documents: list[dict[str, Any]]) -> None:
             for document in documents:
                 if not threats and document["key"] == "EVT_IPS_IpsAlert":
                     continue
@@ -77,12 +75,11 @@ def v2_routes(ctx: ServerContext) -> list[web.RouteDef]:
                 if item is not None and system_log.matches(item, log_class, query):
                     kept.append(item)
                     mirrored[item["id"]] = document
+
+        for first in range(indices.start, indices.stop, RENDER_SLICE):
+            take(documents_of(ctx, site, range(first, min(first + RENDER_SLICE, indices.stop))))
             await asyncio.sleep(0)
-        for document in ctx.admin_events:
-            item = system_log.entry(document, directory, own_id=own)
-            if item is not None and system_log.matches(item, log_class, query):
-                kept.append(item)
-                mirrored[item["id"]] = document
+        take(ctx.admin_events)
         kept.sort(key=lambda item: item["timestamp"], reverse=True)
         return kept, mirrored
 
