@@ -3,10 +3,12 @@ Emerging Threats categories in plain English, and ET PRO (CyberSecure) signature
 
 from __future__ import annotations
 
+import pytest
+
 from tests.analyze.conftest import one, rule, run
 from tests.factories import MINUTE, T0, event, ips
 from unifi_scanner.analyze import Severity, Thresholds
-from unifi_scanner.analyze.et import category_of, is_et_pro
+from unifi_scanner.analyze.et import OTHER, category_of, is_et_pro
 from unifi_scanner.analyze.thresholds import IpsThresholds
 
 ATTACKER = "218.92.0.203"
@@ -168,6 +170,68 @@ def test_source_memory_is_bounded() -> None:
     finding = one(run(events, thresholds=few), "ips-alert")
     assert finding.count == 10
     assert "many other addresses" in finding.explanation
+
+
+# The categories of the Emerging Threats rulesets (ET Open, ET PRO, and GPL's older ones).
+ET_RULESET_CATEGORIES = [
+    "ACTIVEX",
+    "ADWARE_PUP",
+    "ATTACK_RESPONSE",
+    "BOTCC",
+    "CHAT",
+    "CIARMY",
+    "COINMINING",
+    "COMPROMISED",
+    "CURRENT_EVENTS",
+    "DNS",
+    "DOS",
+    "DROP",
+    "DSHIELD",
+    "EXPLOIT",
+    "EXPLOIT_KIT",
+    "FTP",
+    "GAMES",
+    "HUNTING",
+    "ICMP",
+    "ICMP_INFO",
+    "IMAP",
+    "INAPPROPRIATE",
+    "INFO",
+    "JA3",
+    "MALWARE",
+    "MISC",
+    "MOBILE_MALWARE",
+    "NETBIOS",
+    "P2P",
+    "PHISHING",
+    "POLICY",
+    "POP3",
+    "RPC",
+    "SCADA",
+    "SCAN",
+    "SHELLCODE",
+    "SMTP",
+    "SNMP",
+    "SQL",
+    "TELNET",
+    "TFTP",
+    "TOR",
+    "TROJAN",
+    "USER_AGENTS",
+    "VOIP",
+    "WEB_CLIENT",
+    "WEB_SERVER",
+    "WEB_SPECIFIC_APPS",
+    "WORM",
+]
+
+
+@pytest.mark.parametrize("word", ET_RULESET_CATEGORIES)
+def test_every_ruleset_category_has_its_own_words(word: str) -> None:
+    found, category = category_of(f"ET {word} Something happened")
+    assert found == word
+    # Only ET's own catch-all may borrow the generic wording.
+    assert category is not OTHER or word == "MISC"
 
 
 def test_categories_from_the_message_or_the_catname() -> None:

@@ -107,6 +107,37 @@ _DOS = EtCategory(
     "This device is flooding others: it may be compromised; disconnect and check it.",
     2,
 )
+_PROBE = EtCategory(
+    "pings and network diagnostics",
+    "Pings, traceroutes and similar network diagnostics (ICMP). Mostly harmless on their "
+    "own; in large numbers they map out which addresses answer.",
+    "Nothing to do while it stays occasional; the gateway answering pings is normal.",
+    "Check why this device pings or traces other machines: expected for a network tool, "
+    "odd for a camera or smart plug.",
+    3,
+)
+_SERVICE = EtCategory(
+    "attack on a network service",
+    "Traffic aimed at a mail, file-transfer or device-management service (SMTP, IMAP, POP3, "
+    "FTP, TFTP, SNMP): logins with default passwords, malformed commands, or attempts to "
+    "read a device's settings.",
+    "Make sure these services are not reachable from the internet unless you run them on "
+    "purpose (UniFi Network → Settings → Routing → Port Forwarding), and that none uses a "
+    "default password or the SNMP community 'public'.",
+    "Check why this device talks to such services this way: a device sending mail it "
+    "should not may be infected and sending spam.",
+    2,
+)
+_FINGERPRINT = EtCategory(
+    "known bad software fingerprint",
+    "An encrypted connection whose fingerprint (JA3) matches known malware or attack "
+    "tools. Legitimate software occasionally shares a fingerprint, so it is a strong hint, "
+    "not proof.",
+    "Keep blocking; nothing more is needed unless it keeps coming from the same address.",
+    "Find out which program on this device makes these connections and check the device "
+    "for malware.",
+    2,
+)
 OTHER = EtCategory(
     "suspicious traffic",
     "Traffic matching a signature of suspicious activity.",
@@ -159,6 +190,17 @@ CATEGORIES: dict[str, EtCategory] = {
     "P2P": _POLICY,
     "INAPPROPRIATE": _POLICY,
     "VOIP": _POLICY,
+    "ICMP": _PROBE,
+    "ICMP_INFO": _PROBE,
+    "SMTP": _SERVICE,
+    "IMAP": _SERVICE,
+    "POP3": _SERVICE,
+    "FTP": _SERVICE,
+    "TFTP": _SERVICE,
+    "SNMP": _SERVICE,
+    "JA3": _FINGERPRINT,
+    # ET's own catch-all: "miscellaneous" is what OTHER says, but the word is known.
+    "MISC": OTHER,
 }
 
 _PREFIX = re.compile(r"^\s*(?:ET|ETPRO|GPL)\s+([A-Z][A-Z0-9_]*)")
