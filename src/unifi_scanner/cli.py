@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("--duration", type=parse_duration, help="stop after this long")
 
     replay = commands.add_parser("replay", help="analyse a capture of WebSocket frames offline")
+    _with_config(replay)
     replay.add_argument("file", type=Path, help="JSON Lines capture (see README)")
     replay.add_argument("--out", type=Path, default=Path("reports"), help="report directory")
     replay.add_argument("--site", default="default", help="site the capture came from")

@@ -48,3 +48,30 @@ def test_replay_of_a_missing_file_is_a_config_error(
 ) -> None:
     assert main(["replay", str(tmp_path / "nope.jsonl")]) == 2
     assert "no such capture file" in capsys.readouterr().err
+
+
+def test_replay_uses_the_configured_thresholds(
+    tmp_path: Path, no_unifi_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "scanner.yaml"
+    # 12 roams within the hour: excessive by default (10), not with a limit of 20.
+    config.write_text("thresholds:\n  roaming:\n    per_hour: 20\n")
+    out = tmp_path / "reports"
+    assert main(["replay", str(CAPTURE), "--out", str(out), "--config", str(config)]) == 0
+    report = orjson.loads((out / "report.json").read_bytes())
+    assert "excessive-roaming" not in {f["rule"] for f in report["findings"]}
+
+
+def test_a_second_replay_into_the_same_directory_says_what_is_ongoing(
+    tmp_path: Path, no_unifi_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["replay", str(CAPTURE), "--out", str(tmp_path)]) == 0
+    first = orjson.loads((tmp_path / "report.json").read_bytes())
+    assert "status" not in first["findings"][0]  # nothing to compare with the first time
+    assert main(["replay", str(CAPTURE), "--out", str(tmp_path)]) == 0
+    second = orjson.loads((tmp_path / "report.json").read_bytes())
+    assert {f["status"] for f in second["findings"]} == {"ongoing"}
+    # A report of another site in the directory is not compared with.
+    assert main(["replay", str(CAPTURE), "--out", str(tmp_path), "--site", "branch"]) == 0
+    other = orjson.loads((tmp_path / "report.json").read_bytes())
+    assert "status" not in other["findings"][0]

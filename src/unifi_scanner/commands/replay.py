@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 
@@ -13,14 +14,14 @@ from unifi_scanner.collect.replay import CaptureProblems, read_capture
 from unifi_scanner.commands.output import err, out, print_paths, print_summary, settings_from
 from unifi_scanner.config import ConfigError
 from unifi_scanner.report import ControllerInfo
-from unifi_scanner.service import report_site, wall_ms, write_report_files
+from unifi_scanner.service import read_previous_report, report_site, wall_ms, write_report_files
 from unifi_scanner.store import BatchWriter, SQLiteStore
 
 
 async def run(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise ConfigError([f"replay: no such capture file: {args.file}"])
-    settings = settings_from(args)  # the zone the report shows its times in
+    settings = settings_from(args)  # thresholds, and the zone the report shows its times in
     problems = CaptureProblems()
     # The replay goes through a (temporary) store exactly like live events do, so duplicates
     # and ordering are handled by the same code.
@@ -43,7 +44,13 @@ async def run(args: argparse.Namespace) -> int:
                 url=controller, flavour="capture", version="unknown", site=args.site
             )
             report = report_site(
-                store, info, since_ms=first, until_ms=last + 1, timezone=settings.timezone
+                store,
+                info,
+                since_ms=first,
+                until_ms=last + 1,
+                thresholds=settings.analysis_thresholds(),
+                previous=_previous(args.out, args.site),
+                timezone=settings.timezone,
             )
         finally:
             store.close()
@@ -63,3 +70,13 @@ async def run(args: argparse.Namespace) -> int:
     print_summary(report)
     print_paths(paths)
     return 0
+
+
+def _previous(directory: Path, site: str) -> dict[str, Any] | None:
+    """The report already in ``directory``, if it is of the same site: replaying successive
+    captures into one directory then says what is new, ongoing and resolved, like ``report``."""
+    previous = read_previous_report(directory)
+    controller = previous.get("controller") if previous is not None else None
+    if not isinstance(controller, dict) or controller.get("site") != site:
+        return None
+    return previous
