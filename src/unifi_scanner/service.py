@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -21,14 +22,17 @@ from typing import Any
 import orjson
 
 from unifi_scanner.analyze import Inventory, analyze
+from unifi_scanner.analyze.security import ADMIN_LOGIN
 from unifi_scanner.analyze.thresholds import Thresholds
 from unifi_scanner.collect import SiteCollector
+from unifi_scanner.collect.admin import SUPER_SITE, AdminFeed
 from unifi_scanner.collect.ssh_source import SshOptions
 from unifi_scanner.config import ControllerConfig, Settings, SshConfig, ssh_settings
 from unifi_scanner.controller import (
     ConnectionFailed,
     ControllerError,
     ControllerSession,
+    Event,
     NetworkApi,
 )
 from unifi_scanner.controller.discovery import Endpoint, locate, tls_context
@@ -214,6 +218,9 @@ class ControllerFollower:
     error: str | None = None
     sites: dict[str, SiteFollower] = field(default_factory=dict)
     session: ControllerSession | None = None
+    admin: AdminFeed | None = None
+    """The controller's admin logins (the ``super`` site's socket), while following."""
+    _admin_task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         backoff = Backoff(initial=2.0, maximum=300.0)
@@ -261,6 +268,16 @@ class ControllerFollower:
             )
             await follower.start()
             self.sites[name] = follower
+        self.admin = AdminFeed(
+            session,
+            self.writer,
+            controller=session.url,
+            compression=self.config.ws_compression,
+            silence_timeout=self.config.ws_silence_timeout,
+        )
+        self._admin_task = asyncio.create_task(
+            self.admin.run(), name=f"admin-logins-{self.config.label}"
+        )
         self.state, self.error = "following", None
         log.info("following", controller=self.config.label, sites=",".join(self.sites))
         waiters = [asyncio.create_task(f.wait_failed()) for f in self.sites.values()]
@@ -276,6 +293,11 @@ class ControllerFollower:
         log.error("giving up on controller", controller=self.config.label, error=str(exc))
 
     async def _close(self) -> None:
+        if self._admin_task is not None:
+            self._admin_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._admin_task
+            self._admin_task = None
         for follower in self.sites.values():
             await follower.stop()
         self.sites.clear()
@@ -354,13 +376,22 @@ def report_site(
 
     admin_sources = {
         str(event.payload["ip"])
-        for event in store.iter_events(controller=url, key="EVT_AD_Login", until_ms=since_ms)
+        for event in store.iter_events(controller=url, key=ADMIN_LOGIN, until_ms=since_ms)
         if event.payload.get("ip")
     }
+    events: Iterable[Event] = store.iter_events(
+        site=site, controller=url, since_ms=since_ms, until_ms=until_ms
+    )
+    if site != SUPER_SITE:
+        # Logins to the controller (its ``super`` site) concern every site on it. Only the
+        # admin-login rule reads them, so they need not be interleaved by time: after the
+        # site's own events is as good, and costs nothing per event.
+        logins = store.iter_events(
+            site=SUPER_SITE, controller=url, key=ADMIN_LOGIN, since_ms=since_ms, until_ms=until_ms
+        )
+        events = itertools.chain(events, logins)
     analysis = analyze(
-        activity.watch(
-            store.iter_events(site=site, controller=url, since_ms=since_ms, until_ms=until_ms)
-        ),
+        activity.watch(events),
         site=site,
         period_start_ms=since_ms,
         period_end_ms=until_ms,

@@ -70,5 +70,15 @@ class EndpointUnavailable(ControllerError):
         self.status = status
 
 
+class SocketRefused(ControllerError):
+    """The controller answered a WebSocket handshake with an HTTP error."""
+
+    def __init__(self, url: str, site: str, status: int) -> None:
+        super().__init__(f"{url} refused the event WebSocket of site {site!r} (HTTP {status})")
+        self.url = url
+        self.site = site
+        self.status = status
+
+
 class ControllerResponseError(ControllerError):
     """The controller answered something this client does not understand."""

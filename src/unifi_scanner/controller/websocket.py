@@ -22,6 +22,7 @@ from unifi_scanner.controller.errors import (
     ConnectionFailed,
     LoginFailed,
     LoginRateLimited,
+    SocketRefused,
     TLSVerificationFailed,
 )
 from unifi_scanner.controller.retry import Backoff
@@ -65,7 +66,9 @@ class EventStream:
     it must not block. ``backpressure()``, awaited after each frame, may hold reading back.
     ``on_gap(gap)`` is called when a socket opens after one was lost.
     Wrong credentials and untrusted certificates end :meth:`run` with an exception; every
-    other failure is retried forever.
+    other failure is retried forever, except, with ``refusals_end``, a refused handshake
+    (:class:`SocketRefused`): for a socket the account may not be allowed to open, where
+    logging in again would only add logins.
     """
 
     def __init__(
@@ -84,8 +87,10 @@ class EventStream:
         silence_timeout: float | None = 300.0,
         backoff: Backoff | None = None,
         backpressure: Callable[[], Awaitable[None]] | None = None,
+        refusals_end: bool = False,
     ) -> None:
         self.session = session
+        self._refusals_end = refusals_end
         self._backpressure = backpressure
         self.site = site
         self._on_frame = on_frame
@@ -127,6 +132,8 @@ class EventStream:
                         f"{status}): this controller accepts API keys for REST only; set "
                         "UNIFI_USERNAME and UNIFI_PASSWORD to receive events"
                     ) from None
+                if self._refusals_end:
+                    raise SocketRefused(self.session.url, self.site, status) from None
                 if status in (401, 403):
                     log.info("websocket refused, logging in again", site=self.site, status=status)
                     relogin = True

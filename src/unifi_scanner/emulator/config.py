@@ -61,6 +61,10 @@ class EmulatorConfig:
     """Wall seconds over which the login limits count."""
     websocket_compression: bool = True
     """Negotiate permessage-deflate when the client offers it."""
+    super_site_socket: bool = True
+    """Serve the `super` site's event socket (admin logins). False refuses its handshake
+    with 403 `api.err.NoPermission`, as for an account that may not see controller-level
+    events."""
     device_update_interval: float | None = 30.0
     """Scenario seconds between rounds of `device:update` frames (None: never)."""
     faults: tuple[ScheduledFault, ...] = ()

@@ -153,6 +153,8 @@ def network_routes(ctx: ServerContext) -> list[web.RouteDef]:
 
     async def events_socket(request: web.Request) -> web.StreamResponse:
         site = request.match_info["site"]
+        if site == SUPER_SITE and not ctx.config.super_site_socket:
+            return legacy_error("api.err.NoPermission", 403)
         options = SocketOptions(
             site=site,
             known=inventory.site(site) is not None or site == SUPER_SITE,
