@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
-from tests.analyze.conftest import inventory, one, rule, run
-from tests.factories import GARAGE, GATEWAY, IPAD, KITCHEN, MINUTE, OFFICE, PHONE, T0, v2_event
-from unifi_scanner.analyze import Severity
+from typing import Any
+
+import pytest
+
+from tests.analyze.conftest import DEVICES, inventory, one, rule, run
+from tests.factories import (
+    GARAGE,
+    GATEWAY,
+    IPAD,
+    KITCHEN,
+    MINUTE,
+    OFFICE,
+    PHONE,
+    SWITCH,
+    T0,
+    v2_event,
+)
+from unifi_scanner.analyze import Analysis, Inventory, Severity, analyze
+from unifi_scanner.analyze.v2 import BUILDERS, normalise
+from unifi_scanner.controller.models import Event
 
 CLIENT = {"id": IPAD, "name": "Living-room iPad", "hostname": "iPad", "ip": "192.168.1.50"}
 AP = {"id": KITCHEN, "name": "Kitchen AP", "model": "UAL6"}
@@ -116,3 +133,476 @@ def test_unmapped_v2_keys_are_other_activity_with_their_message_filled_in() -> N
 def test_v2_entry_without_the_needed_parameters_is_not_lost() -> None:
     analysis = run([v2_event("CLIENT_CONNECTED_WIRELESS_2", T0)])
     assert one(analysis, "other-activity").subjects[0].id == "CLIENT_CONNECTED_WIRELESS_2"
+
+
+# -- radio, PoE, WAN, firmware, overheating and admin entries -------------------------------
+# Parameters shaped as the emulator's system log renders them (emulator/system_log.py):
+# devices {id, name, model, ip}; single values {id, name} as strings.
+
+OFFICE_AP = {"id": OFFICE, "name": "Office AP", "model": "U7PG2", "ip": "192.168.1.3"}
+KITCHEN_AP = {"id": KITCHEN, "name": "Kitchen AP", "model": "UAL6", "ip": "192.168.1.2"}
+LOFT_SWITCH = {"id": SWITCH, "name": "Loft Switch", "model": "US8P60", "ip": "192.168.1.4"}
+UDM = {"id": GATEWAY, "name": "Dream Machine", "model": "UDMPRO", "ip": "192.168.1.1"}
+PIXEL = {"id": PHONE, "name": "Bob's Pixel", "hostname": "Pixel-8", "ip": "192.168.1.52"}
+STRANGER = "aa:bb:cc:00:11:22"  # a device neither the inventory nor the entry gives a kind
+
+
+def value(text: str) -> dict[str, str]:
+    """A single-valued parameter (``CHANNEL``, ``PORT``, ``VERSION`` …) as the entries carry it."""
+    return {"id": text, "name": text}
+
+
+OFFICE_FIELDS = {"ap": OFFICE, "ap_name": "Office AP", "ap_model": "U7PG2"}
+SWITCH_FIELDS = {"sw": SWITCH, "sw_name": "Loft Switch", "sw_model": "US8P60"}
+UDM_FIELDS = {"gw": GATEWAY, "gw_name": "Dream Machine", "gw_model": "UDMPRO"}
+
+NORMALISED: list[Any] = [
+    pytest.param(
+        "CLIENT_ROAMED_RADIO",
+        {"CLIENT": PIXEL, "DEVICE": OFFICE_AP, "WLAN": WLAN, "CHANNEL": value("100")},
+        "EVT_WU_RoamRadio",
+        {"user": PHONE, "hostname": "Bob's Pixel", "ssid": "Home", **OFFICE_FIELDS},
+        id="band-change",
+    ),
+    pytest.param(
+        "CLIENT_ROAMED_RADIO",
+        {"CLIENT": {"id": PHONE}},
+        "EVT_WU_RoamRadio",
+        {"user": PHONE},
+        id="band-change-without-access-point",
+    ),
+    pytest.param(
+        "DFS_RADAR_DETECTED",
+        {"DEVICE": OFFICE_AP, "CHANNEL": value("100")},
+        "EVT_AP_RadarDetected",
+        {**OFFICE_FIELDS, "radar_channel": "100"},
+        id="radar",
+    ),
+    pytest.param(
+        "DFS_RADAR_DETECTED_2",
+        {"DEVICE": {"id": OFFICE}, "CHANNEL": {"id": 52}},
+        "EVT_AP_RadarDetected",
+        {"ap": OFFICE, "radar_channel": "52"},
+        id="radar-numeric-channel",
+    ),
+    pytest.param(
+        "DFS_RADAR_DETECTED",
+        {"DEVICE": OFFICE_AP},
+        "EVT_AP_RadarDetected",
+        OFFICE_FIELDS,
+        id="radar-without-channel",
+    ),
+    pytest.param(
+        "DEVICE_CHANNEL_CHANGED",
+        {"DEVICE": OFFICE_AP, "CHANNEL": value("44")},
+        "EVT_AP_ChannelChanged",
+        {**OFFICE_FIELDS, "channel_to": "44"},
+        id="channel-change",
+    ),
+    pytest.param(
+        "DEVICE_CHANNEL_CHANGED",
+        {"DEVICE": OFFICE_AP},
+        "EVT_AP_ChannelChanged",
+        OFFICE_FIELDS,
+        id="channel-change-without-channel",
+    ),
+    pytest.param(
+        "POE_OVERLOAD",
+        {"DEVICE": LOFT_SWITCH, "PORT": value("5")},
+        "EVT_SW_PoeOverload",
+        {**SWITCH_FIELDS, "port": "5"},
+        id="poe-overload",
+    ),
+    pytest.param(
+        "POE_OVERLOAD_2",
+        {"DEVICE": LOFT_SWITCH, "PORT": 5},
+        "EVT_SW_PoeOverload",
+        {**SWITCH_FIELDS, "port": "5"},
+        id="poe-overload-bare-port-number",
+    ),
+    pytest.param(
+        "POE_OVERLOAD",
+        {"DEVICE": LOFT_SWITCH},
+        "EVT_SW_PoeOverload",
+        SWITCH_FIELDS,
+        id="poe-overload-without-port",
+    ),
+    pytest.param(
+        "POE_DISCONNECTED",
+        {"DEVICE": LOFT_SWITCH, "PORT": value("2")},
+        "EVT_SW_PoeDisconnect",
+        {**SWITCH_FIELDS, "port": "2"},
+        id="poe-disconnect",
+    ),
+    pytest.param(
+        "POE_DISCONNECTED",
+        {"DEVICE": {"id": SWITCH}},
+        "EVT_SW_PoeDisconnect",
+        {"sw": SWITCH},
+        id="poe-disconnect-without-port",
+    ),
+    pytest.param(
+        "DEVICE_OVERHEATING",
+        {"DEVICE": LOFT_SWITCH},
+        "EVT_SW_Overheat",
+        SWITCH_FIELDS,
+        id="overheating-switch",
+    ),
+    pytest.param(
+        "DEVICE_OVERHEATING",
+        {"DEVICE": {"id": STRANGER, "type": "ugw"}},
+        "EVT_GW_Overheat",
+        {"gw": STRANGER},
+        id="overheating-kind-from-the-entry",
+    ),
+    pytest.param(
+        "WAN_TRANSITION",
+        {"DEVICE": UDM, "WAN": value("eth8"), "STATE": value("inactive")},
+        "EVT_GW_WANTransition",
+        {**UDM_FIELDS, "iface": "eth8", "state": "inactive"},
+        id="wan-transition",
+    ),
+    pytest.param(
+        "WAN_TRANSITION",
+        {"DEVICE": UDM, "STATE": value("ACTIVE")},
+        "EVT_GW_WANTransition",
+        {**UDM_FIELDS, "iface": "WAN", "state": "active"},
+        id="wan-transition-without-interface",
+    ),
+    pytest.param(
+        "DEVICE_UPGRADED",
+        {"DEVICE": OFFICE_AP, "VERSION": value("6.7.31.15618")},
+        "EVT_AP_Upgraded",
+        {**OFFICE_FIELDS, "version_to": "6.7.31.15618"},
+        id="upgraded",
+    ),
+    pytest.param(
+        "DEVICE_UPGRADED",
+        {"DEVICE": OFFICE_AP},
+        "EVT_AP_Upgraded",
+        OFFICE_FIELDS,
+        id="upgraded-without-version",
+    ),
+    pytest.param(
+        "DEVICE_UPGRADE_SCHEDULED",
+        {"DEVICE": LOFT_SWITCH, "VERSION": value("7.1.32.16012")},
+        "EVT_SW_UpgradeScheduled",
+        {**SWITCH_FIELDS, "version_to": "7.1.32.16012"},
+        id="upgrade-scheduled",
+    ),
+    pytest.param(
+        "DEVICE_UPGRADE_SCHEDULED",
+        {"DEVICE": LOFT_SWITCH},
+        "EVT_SW_UpgradeScheduled",
+        SWITCH_FIELDS,
+        id="upgrade-scheduled-without-version",
+    ),
+    pytest.param(
+        "DEVICE_UPGRADE_FAILED",
+        {"DEVICE": UDM, "VERSION": value("4.1.13")},
+        "EVT_GW_UpgradeFailed",
+        {**UDM_FIELDS, "version_to": "4.1.13"},
+        id="upgrade-failed",
+    ),
+    pytest.param(
+        "DEVICE_UPGRADE_FAILED",
+        {"DEVICE": {"id": GATEWAY}},
+        "EVT_GW_UpgradeFailed",
+        {"gw": GATEWAY},
+        id="upgrade-failed-without-version",
+    ),
+    pytest.param(
+        "ADMIN_LOGIN",
+        {"ADMIN": value("alice"), "IP": value("81.2.69.160")},
+        "EVT_AD_Login",
+        {"admin": "alice", "ip": "81.2.69.160"},
+        id="admin-login",
+    ),
+    pytest.param(
+        "ADMIN_LOGIN",
+        {"ADMIN": {"id": "61f0c0ffee0000000000abcd", "name": "alice"}},
+        "EVT_AD_Login",
+        {"admin": "alice"},
+        id="admin-login-without-address",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "parameters", "expected_key", "expected"), NORMALISED)
+def test_v2_entry_is_read_as_its_classic_event(
+    key: str, parameters: dict[str, Any], expected_key: str, expected: dict[str, Any]
+) -> None:
+    entry = v2_event(key, T0, **parameters)
+    normalised = normalise(entry, inventory())
+    assert normalised is not None
+    assert normalised.key == expected_key
+    fields = {k: v for k, v in normalised.payload.items() if k not in ("v2", "v2_key")}
+    assert fields == expected
+    assert normalised.payload["v2_key"] == key
+    assert (normalised.identity, normalised.time_ms) == (entry.identity, T0)
+
+
+@pytest.mark.parametrize(
+    ("key", "parameters"),
+    [
+        pytest.param("CLIENT_ROAMED_RADIO", {"DEVICE": OFFICE_AP}, id="band-change-no-client"),
+        pytest.param("DFS_RADAR_DETECTED", {"CHANNEL": value("100")}, id="radar-no-device"),
+        pytest.param("DEVICE_CHANNEL_CHANGED", {"CHANNEL": value("44")}, id="channel-no-device"),
+        pytest.param("POE_OVERLOAD", {"PORT": value("5")}, id="poe-no-switch"),
+        pytest.param("POE_DISCONNECTED", {"PORT": value("5")}, id="poe-cut-no-switch"),
+        pytest.param("DEVICE_OVERHEATING", {}, id="overheating-no-device"),
+        pytest.param(
+            "DEVICE_OVERHEATING", {"DEVICE": {"id": STRANGER}}, id="overheating-unknown-kind"
+        ),
+        pytest.param(
+            "DEVICE_UPGRADED",
+            {"DEVICE": {"id": STRANGER}, "VERSION": value("1.0")},
+            id="upgraded-unknown-kind",
+        ),
+        pytest.param("WAN_TRANSITION", {"DEVICE": UDM, "WAN": value("eth8")}, id="wan-no-state"),
+        pytest.param(
+            "WAN_TRANSITION",
+            {"DEVICE": UDM, "WAN": value("eth8"), "STATE": value("degraded")},
+            id="wan-unknown-state",
+        ),
+        pytest.param("ADMIN_LOGIN", {}, id="admin-login-nobody-nowhere"),
+    ],
+)
+def test_v2_entry_lacking_what_its_rule_needs_is_other_activity(
+    key: str, parameters: dict[str, Any]
+) -> None:
+    assert key in BUILDERS
+    entry = v2_event(key, T0, **parameters)
+    assert normalise(entry, inventory()) is None
+    analysis = run([entry])
+    assert one(analysis, "other-activity").subjects[0].id == key
+    assert analysis.events == 1
+
+
+def test_every_new_v2_key_is_known_with_its_numbered_variant() -> None:
+    for key in (
+        "CLIENT_ROAMED_RADIO",
+        "DFS_RADAR_DETECTED",
+        "DEVICE_CHANNEL_CHANGED",
+        "POE_OVERLOAD",
+        "POE_DISCONNECTED",
+        "DEVICE_OVERHEATING",
+        "WAN_TRANSITION",
+        "DEVICE_UPGRADED",
+        "DEVICE_UPGRADE_SCHEDULED",
+        "DEVICE_UPGRADE_FAILED",
+        "ADMIN_LOGIN",
+    ):
+        assert key in BUILDERS and f"{key}_2" in BUILDERS
+    assert "DFS_RADAR_DETECTED" not in run([]).uncovered_keys()
+    analysis = run([v2_event("DFS_RADAR_DETECTED", T0, DEVICE=OFFICE_AP)])
+    assert analysis.uncovered_keys() == []
+
+
+# -- end to end: what a network engineer reads ----------------------------------------------
+
+
+def test_v2_dfs_radar_and_the_channel_change_are_explained_together() -> None:
+    hit = T0 + 9 * 60 * MINUTE + 40 * MINUTE
+    events = [
+        v2_event("DFS_RADAR_DETECTED", hit, "MEDIUM", DEVICE=OFFICE_AP, CHANNEL=value("100")),
+        v2_event("DEVICE_CHANNEL_CHANGED", hit + 25_000, DEVICE=OFFICE_AP, CHANNEL=value("44")),
+    ]
+    analysis = run(events)
+    finding = one(analysis, "dfs-radar")
+    assert finding.explanation.startswith(
+        "Office AP (UAP-AC-Pro) heard radar (weather, airport or military) on channel 100 and, "
+        "as the law requires, moved to channel 44 (within 25 s)."
+    )
+    changes = one(analysis, "channel-changes")
+    assert changes.count == 1 and "New channels: 44." in changes.explanation
+    assert rule(analysis, "other-activity") == []
+    assert dict(analysis.by_key) == {"DFS_RADAR_DETECTED": 1, "DEVICE_CHANNEL_CHANGED": 1}
+
+
+def test_v2_poe_overload_names_the_switch_and_the_port() -> None:
+    events = [
+        v2_event("POE_OVERLOAD", T0 + i * 8 * MINUTE, "HIGH", DEVICE=LOFT_SWITCH, PORT=value("6"))
+        for i in range(2)
+    ]
+    finding = one(run(events), "poe-overload")
+    assert finding.title == "Loft Switch (US-8-60W) ran out of PoE power on port 6"
+    assert finding.severity is Severity.MEDIUM
+    assert finding.count == 2
+
+
+def test_v2_poe_cut_explains_the_outage_of_the_access_point_on_that_port() -> None:
+    # Garage AP hangs off port 2 of the Loft Switch; the switch cuts that port's power.
+    devices = [
+        {**d, "uplink": {"uplink_mac": SWITCH, "uplink_remote_port": 2}}
+        if d["mac"] == GARAGE
+        else d
+        for d in DEVICES
+    ]
+    garage = {"id": GARAGE, "name": "Garage AP", "model": "UALR6v2"}
+    events = [
+        v2_event("POE_DISCONNECTED", T0, "HIGH", DEVICE=LOFT_SWITCH, PORT=value("2")),
+        v2_event("DEVICE_OFFLINE", T0 + 20_000, "HIGH", DEVICE=garage),
+        v2_event("DEVICE_ONLINE", T0 + 15 * MINUTE, DEVICE=garage),
+    ]
+    analysis = run(events, inventory=Inventory(devices, []))
+    cut = one(analysis, "poe-disconnect")
+    assert cut.title == "Loft Switch (US-8-60W) cut PoE power on port 2 once"
+    outage = one(analysis, "device-offline")
+    assert "went offline when Loft Switch (US-8-60W) cut its PoE power" in outage.explanation
+
+
+def test_v2_wan_transitions_make_a_failover() -> None:
+    def transition(at_ms: int, iface: str, state: str) -> Event:
+        return v2_event(
+            "WAN_TRANSITION", at_ms, "MEDIUM", DEVICE=UDM, WAN=value(iface), STATE=value(state)
+        )
+
+    start = T0 + 9 * 60 * MINUTE
+    events = [
+        transition(start, "eth8", "inactive"),
+        transition(start + 8_000, "eth9", "active"),
+        transition(start + 43 * MINUTE, "eth8", "active"),
+        transition(start + 43 * MINUTE + 5_000, "eth9", "inactive"),
+    ]
+    finding = one(run(events), "wan-failover")
+    assert finding.severity is Severity.MEDIUM
+    assert (
+        finding.title == "The internet connection failed over to the backup once (43 min on backup)"
+    )
+    assert finding.explanation.startswith(
+        "Dream Machine (UDM Pro) switched the internet connection from the primary link (eth8) "
+        "to the backup link (eth9) once"
+    )
+    assert finding.subjects[0].id == GATEWAY
+
+
+def test_v2_firmware_upgrade_is_not_an_outage_and_a_failed_one_stands_out() -> None:
+    night = T0 + 2 * 60 * MINUTE
+    version = value("6.7.31.15618")
+    garage = {"id": GARAGE, "name": "Garage AP", "model": "UALR6v2"}
+    events = [
+        v2_event(
+            "DEVICE_UPGRADE_SCHEDULED", night - 5 * MINUTE, DEVICE=KITCHEN_AP, VERSION=version
+        ),
+        v2_event("DEVICE_OFFLINE", night + 30_000, "HIGH", DEVICE=KITCHEN_AP),
+        v2_event("DEVICE_ONLINE", night + 3 * MINUTE, DEVICE=KITCHEN_AP),
+        v2_event("DEVICE_UPGRADED", night + 3 * MINUTE + 5_000, DEVICE=KITCHEN_AP, VERSION=version),
+        v2_event("DEVICE_UPGRADE_SCHEDULED", night - 5 * MINUTE, DEVICE=garage, VERSION=version),
+        v2_event("DEVICE_OFFLINE", night + 40_000, "HIGH", DEVICE=garage),
+        v2_event("DEVICE_ONLINE", night + 4 * MINUTE, DEVICE=garage),
+        v2_event("DEVICE_UPGRADE_FAILED", night + 4 * MINUTE + 5_000, "MEDIUM", DEVICE=garage),
+    ]
+    analysis = run(events)
+    upgraded = {f.subjects[0].id: f for f in rule(analysis, "firmware-upgraded")}
+    assert upgraded[KITCHEN].title == "Kitchen AP (U6-Lite) was upgraded to firmware 6.7.31.15618"
+    failed = one(analysis, "firmware-upgrade-failed")
+    assert failed.title == "The firmware upgrade of Garage AP (U6-LR) failed once"
+    assert failed.severity is Severity.MEDIUM
+    assert "still running its old firmware" in failed.explanation
+    assert KITCHEN not in {f.subjects[0].id for f in rule(analysis, "device-offline")}
+    assert rule(analysis, "other-activity") == []
+
+
+def test_v2_overheating_is_reported_for_the_switch() -> None:
+    finding = one(run([v2_event("DEVICE_OVERHEATING", T0, "HIGH", DEVICE=LOFT_SWITCH)]),
+                  "device-overheated")  # fmt: skip
+    assert finding.title == "Loft Switch (US-8-60W) reported overheating once"
+    assert finding.severity is Severity.SEVERE
+    assert finding.explanation.startswith("The switch Loft Switch (US-8-60W) reported")
+
+
+def test_v2_admin_login_from_the_internet_stands_out() -> None:
+    events = [
+        v2_event("ADMIN_LOGIN", T0, ADMIN=value("alice"), IP=value("192.168.1.20")),
+        v2_event("ADMIN_LOGIN", T0 + 60 * MINUTE, ADMIN=value("alice"), IP=value("81.2.69.160")),
+    ]
+    finding = one(run(events), "admin-login")
+    assert finding.title == "alice logged in to the controller from a new place: 81.2.69.160"
+    assert finding.severity is Severity.MEDIUM
+    assert finding.count == 2
+
+
+def test_v2_band_changes_feed_the_roaming_summary_and_band_flapping() -> None:
+    events = [
+        v2_event("CLIENT_ROAMED_RADIO", T0 + i * 5 * MINUTE, CLIENT=PIXEL, DEVICE=OFFICE_AP)
+        for i in range(8)
+    ]
+    analysis = run(events)
+    summary = one(analysis, "client-roaming")
+    assert summary.count == 8 and "Office AP (UAP-AC-Pro)" in summary.explanation
+    flapping = one(analysis, "band-flapping")
+    assert flapping.subjects[0].id == PHONE and flapping.count == 8
+    assert rule(analysis, "other-activity") == []
+
+
+# -- the emulator's scenarios through the system log, against the classic events -----------
+
+
+def _emulated_both_ways(name: str) -> tuple[Analysis, Analysis]:
+    """Scenario ``name``'s main site analysed from its classic ``EVT_*`` documents and from
+    the system-log entries the emulator renders for the same documents (10.x without the
+    WebSocket)."""
+    from unifi_scanner.controller.frames import parse_event
+    from unifi_scanner.controller.systemlog import parse_entry
+    from unifi_scanner.emulator import system_log
+    from unifi_scanner.emulator.scenarios import SCENARIOS
+
+    if name not in SCENARIOS:
+        pytest.skip(f"the emulator has no {name!r} scenario")
+    timeline = SCENARIOS[name].timeline(1)
+    known = timeline.inventory
+    site = known.sites[0]
+    directory = system_log.Directory(known)
+    classic: list[Event] = []
+    v2: list[Event] = []
+    for doc in timeline.render(T0):
+        if doc["site_id"] != site.id:
+            continue
+        classic.append(parse_event(doc, site=site.name, received_ms=doc["time"], source="ws"))
+        entry = system_log.entry(doc, directory, own_id=True)
+        if entry is not None:
+            v2.append(parse_entry(entry, site=site.name, received_ms=doc["time"]))
+    devices = [{"mac": d.mac, "name": d.name, "model": d.model, "type": d.type}
+               for d in known.devices]  # fmt: skip
+    clients = [{"mac": c.mac, "name": c.name, "hostname": c.hostname} for c in known.clients]
+
+    def analysed(events: list[Event]) -> Analysis:
+        return analyze(
+            sorted(events, key=lambda e: e.time_ms),
+            site=site.name,
+            period_start_ms=T0,
+            period_end_ms=T0 + timeline.duration_ms,
+            inventory=Inventory(devices, clients),
+        )
+
+    return analysed(classic), analysed(v2)
+
+
+def _read(analysis: Analysis) -> set[tuple[str, str, str]]:
+    # IPS findings are left out: threat severities are mapped on their own (``_PRIORITY``).
+    return {
+        (f.rule, f.title, f.severity.value)
+        for f in analysis.findings
+        if not f.rule.startswith("ips-")
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["dfs-radar", "poe-overload", "wan-failover", "overheating", "firmware-rollout"]
+)
+def test_v2_system_log_reads_like_the_classic_events(name: str) -> None:
+    classic, v2 = _emulated_both_ways(name)
+    assert _read(v2) == _read(classic)
+    assert rule(v2, "other-activity") == []
+
+
+def test_v2_firmware_rollout_is_not_a_string_of_outages() -> None:
+    classic, v2 = _emulated_both_ways("firmware-rollout")
+    upgraded = {f.subjects[0].id for f in rule(v2, "firmware-upgraded")}
+    assert len(upgraded) == 10  # eight access points and two switches
+    assert upgraded == {f.subjects[0].id for f in rule(classic, "firmware-upgraded")}
+    assert one(v2, "firmware-upgrade-failed").severity is Severity.MEDIUM
+    offline = {f.subjects[0].id for f in rule(v2, "device-offline")}
+    assert offline == {f.subjects[0].id for f in rule(classic, "device-offline")}
+    assert not offline & upgraded

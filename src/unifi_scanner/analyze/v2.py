@@ -6,8 +6,15 @@ The controller side turns each v2 entry into an :class:`Event` whose ``key`` is 
 ``hostname``, ``ip``, ``model``), ``title_raw``, ``message_raw``, ``severity``, ``category``.
 :func:`normalise` builds the equivalent ``EVT_*`` event, so a v2 client connect feeds the same
 rules as an ``EVT_WU_Connected``; the summary still counts it once, under its v2 key. The key
-list is from third-party fixtures (unconfirmed): keys not mapped here are reported under
-"other activity" with their message filled in.
+list is from third-party fixtures and the emulator (unconfirmed by a capture): keys not mapped
+here, and entries lacking what their rule needs, are reported under "other activity" with
+their message filled in.
+
+Single-valued subjects (``CHANNEL``, ``PORT``, ``VERSION``, ``STATE``, ``IP``) come as
+``{id, name}`` objects whose values are strings (``"100"``, ``"5"``); they become the classic
+fields (``radar_channel``, ``channel_to``, ``port``, ``version_to``, ``state``, ``ip``). The
+entries carry no "from" side (``channel_from``, ``version_from``, ``radio_from``), so those
+fields stay unset and the rules word their findings without them.
 """
 
 from __future__ import annotations
@@ -91,6 +98,17 @@ def _client(payload: Mapping[str, Any], fields: dict[str, Any]) -> bool:
     return True
 
 
+def _value(payload: Mapping[str, Any], name: str, *fields: str) -> str | None:
+    """The text of a single-valued parameter: ``parameters[name]``'s first of ``fields``
+    (``id`` then ``name`` by default), or the parameter itself when it is a bare string or
+    number (ports and channels come as strings in real payloads, numbers in some fixtures)."""
+    parameters = payload.get("parameters")
+    value = parameters.get(name) if isinstance(parameters, dict) else None
+    if isinstance(value, dict):
+        return _text(value, *(fields or ("id", "name")))
+    return _text({name: value}, name)
+
+
 def _device_prefix(device: Mapping[str, Any], inventory: Inventory, mac: str) -> str:
     by_type = _TYPE_PREFIX.get(str(device.get("type", "")).lower())
     if by_type:
@@ -139,6 +157,121 @@ def _roam(payload: Mapping[str, Any], inventory: Inventory) -> tuple[str, dict[s
     return "EVT_WU_Roam", fields
 
 
+def _on_device(payload: Mapping[str, Any], field: str, fields: dict[str, Any]) -> bool:
+    """Name ``DEVICE`` in ``fields[field]`` (with its name and model); False without its MAC."""
+    device = _param(payload, "DEVICE")
+    mac = _text(device, "id", "mac")
+    if mac is None:
+        return False
+    fields[field] = mac
+    _named(fields, field, device)
+    return True
+
+
+def _band_change(
+    payload: Mapping[str, Any], inventory: Inventory
+) -> tuple[str, dict[str, Any]] | None:
+    """``EVT_WU_RoamRadio``: a client changing band on one access point feeds the roaming
+    summary and band flapping; the entry names no bands (``radio_from``/``radio_to``)."""
+    fields: dict[str, Any] = {}
+    if not _client(payload, fields):
+        return None
+    _on_device(payload, "ap", fields)
+    return "EVT_WU_RoamRadio", fields
+
+
+def _radar(payload: Mapping[str, Any], inventory: Inventory) -> tuple[str, dict[str, Any]] | None:
+    """``EVT_AP_RadarDetected``: only access points hear radar, and the radar rule pairs the
+    hit with the same access point's next channel change, so the access point is required;
+    the channel is not (the rule then says "unknown")."""
+    fields: dict[str, Any] = {}
+    if not _on_device(payload, "ap", fields):
+        return None
+    channel = _value(payload, "CHANNEL")
+    if channel:
+        fields["radar_channel"] = channel
+    return "EVT_AP_RadarDetected", fields
+
+
+def _channel_change(
+    payload: Mapping[str, Any], inventory: Inventory
+) -> tuple[str, dict[str, Any]] | None:
+    """``EVT_AP_ChannelChanged`` (``EVT_BB_…`` for a known building bridge): ``CHANNEL`` is the
+    new channel, what both the channel-change summary and the radar rule report."""
+    device = _param(payload, "DEVICE")
+    mac = _text(device, "id", "mac")
+    if mac is None:
+        return None
+    prefix = "BB" if _device_prefix(device, inventory, mac) == "BB" else "AP"
+    fields: dict[str, Any] = {}
+    _on_device(payload, prefix.lower(), fields)
+    channel = _value(payload, "CHANNEL")
+    if channel:
+        fields["channel_to"] = channel
+    return f"EVT_{prefix}_ChannelChanged", fields
+
+
+def _poe(suffix: str) -> Builder:
+    """``EVT_SW_Poe…``: the PoE rules and the outage rule (a cut port explains the outage of
+    the device on it) know only the switch form; the port is optional ("an unrecorded port")."""
+
+    def build(
+        payload: Mapping[str, Any], inventory: Inventory
+    ) -> tuple[str, dict[str, Any]] | None:
+        fields: dict[str, Any] = {}
+        if not _on_device(payload, "sw", fields):
+            return None
+        port = _value(payload, "PORT")
+        if port:
+            fields["port"] = port
+        return f"EVT_SW_{suffix}", fields
+
+    return build
+
+
+def _device_kind_event(suffix: str) -> Builder:
+    """``EVT_<AP|SW|GW|BB>_<suffix>`` (overheating, firmware) by the device's kind. A device of
+    unknown kind gives None: ``EVT_DEV_…`` forms exist only for outages, and the firmware and
+    overheating rules would not see it. ``VERSION`` is the target firmware, when given."""
+
+    def build(
+        payload: Mapping[str, Any], inventory: Inventory
+    ) -> tuple[str, dict[str, Any]] | None:
+        device = _param(payload, "DEVICE")
+        mac = _text(device, "id", "mac")
+        if mac is None:
+            return None
+        prefix = _device_prefix(device, inventory, mac)
+        if prefix == "DEV":
+            return None
+        fields: dict[str, Any] = {}
+        _on_device(payload, prefix.lower(), fields)
+        version = _value(payload, "VERSION")
+        if version:
+            fields["version_to"] = version
+        return f"EVT_{prefix}_{suffix}", fields
+
+    return build
+
+
+def _admin_login(
+    payload: Mapping[str, Any], inventory: Inventory
+) -> tuple[str, dict[str, Any]] | None:
+    """``EVT_AD_Login``: who (``ADMIN``, by name before id) logged in from where (``IP``);
+    the rule copes without one of them, not without both."""
+    admin = _param(payload, "ADMIN")
+    name = _text(admin, "name", "id")
+    ip = _value(payload, "IP", "ip", "id", "name") or _text(admin, "ip")
+    if name is None and ip is None:
+        return None
+    fields: dict[str, Any] = {}
+    if name:
+        fields["admin"] = name
+    if ip:
+        fields["ip"] = ip
+    return "EVT_AD_Login", fields
+
+
 def _device_event(suffix: str) -> Builder:
     def build(
         payload: Mapping[str, Any], inventory: Inventory
@@ -156,11 +289,17 @@ def _device_event(suffix: str) -> Builder:
     return build
 
 
-def _wan(state: str) -> Builder:
+def _wan(state: str | None) -> Builder:
+    """``EVT_GW_WANTransition``, in the given ``state``, else in the entry's ``STATE``
+    (``WAN_TRANSITION``): without ``active``/``inactive`` the failover rule cannot use it."""
+
     def build(
         payload: Mapping[str, Any], inventory: Inventory
     ) -> tuple[str, dict[str, Any]] | None:
-        fields: dict[str, Any] = {"state": state}
+        said = state or (_value(payload, "STATE") or "").lower()
+        if said not in ("active", "inactive"):
+            return None
+        fields: dict[str, Any] = {"state": said}
         device = _param(payload, "DEVICE")
         gateway = _text(device, "id", "mac")
         if gateway:
@@ -225,6 +364,17 @@ for _base, _builder in {
     "DEVICE_ONLINE": _device_event("Connected"),
     "NETWORK_WAN_FAILED": _wan("inactive"),
     "NETWORK_WAN_RESTORED": _wan("active"),
+    "WAN_TRANSITION": _wan(None),
+    "CLIENT_ROAMED_RADIO": _band_change,
+    "DFS_RADAR_DETECTED": _radar,
+    "DEVICE_CHANNEL_CHANGED": _channel_change,
+    "POE_OVERLOAD": _poe("PoeOverload"),
+    "POE_DISCONNECTED": _poe("PoeDisconnect"),
+    "DEVICE_OVERHEATING": _device_kind_event("Overheat"),
+    "DEVICE_UPGRADED": _device_kind_event("Upgraded"),
+    "DEVICE_UPGRADE_SCHEDULED": _device_kind_event("UpgradeScheduled"),
+    "DEVICE_UPGRADE_FAILED": _device_kind_event("UpgradeFailed"),
+    "ADMIN_LOGIN": _admin_login,
     "THREAT_BLOCKED": _threat("blocked"),
     "THREAT_DETECTED": _threat("alert"),
 }.items():
