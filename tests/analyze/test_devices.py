@@ -16,6 +16,7 @@ from tests.factories import (
     lost_contact,
 )
 from unifi_scanner.analyze import Severity
+from unifi_scanner.analyze.outages import uplinks
 
 
 def test_outage_of_a_switch_names_it_as_a_switch() -> None:
@@ -244,3 +245,59 @@ def test_access_points_down_while_their_switch_upgrades_are_not_failures() -> No
         ap_connected(KITCHEN, T0 + 199 * MINUTE),
     ]
     assert one(run(other), "device-offline").subjects[0].id == KITCHEN
+
+
+CORE = "74:ac:b9:00:00:11"
+
+
+def test_devices_two_hops_behind_an_upgrading_switch_are_not_failures() -> None:
+    known = inventory()
+    known.add_device({"mac": CORE, "name": "Core Switch", "type": "usw", "uplink": {}})
+    known.add_device({"mac": SWITCH, "type": "usw", "uplink": {"uplink_mac": CORE}})
+    known.add_device({"mac": KITCHEN, "type": "uap", "uplink": {"uplink_mac": SWITCH}})
+    known.add_device({"mac": OFFICE, "type": "uap", "uplink": {"uplink_mac": GATEWAY}})
+    events = [
+        device_event("EVT_SW_UpgradeScheduled", "sw", CORE, T0 + 190 * MINUTE),
+        device_event("EVT_SW_Lost_Contact", "sw", SWITCH, T0 + 195 * MINUTE),
+        lost_contact(KITCHEN, T0 + 195 * MINUTE + 3_000),
+        # Down at the same moment, but behind the gateway, not the upgrading switch.
+        lost_contact(OFFICE, T0 + 195 * MINUTE + 5_000, name="Office AP", model="U7PG2"),
+        device_event("EVT_SW_Upgraded", "sw", CORE, T0 + 198 * MINUTE, version_to="7.1.32"),
+        device_event("EVT_SW_Connected", "sw", SWITCH, T0 + 198 * MINUTE + 10_000),
+        ap_connected(KITCHEN, T0 + 198 * MINUTE + 20_000),
+        ap_connected(OFFICE, T0 + 199 * MINUTE, name="Office AP", model="U7PG2"),
+    ]
+    analysis = run(events, inventory=known)
+    offline = rule(analysis, "device-offline")
+    assert [f.subjects[0].id for f in offline] == [OFFICE]
+    assert offline[0].severity is Severity.SEVERE
+
+
+def test_the_uplink_chain_is_followed_nearest_first_and_stops_at_a_loop() -> None:
+    known = inventory()
+    known.add_device({"mac": KITCHEN, "type": "uap", "uplink": {"uplink_mac": SWITCH}})
+    known.add_device({"mac": SWITCH, "type": "usw", "uplink": {"uplink_mac": CORE}})
+    known.add_device({"mac": CORE, "type": "usw", "uplink": {"uplink_mac": GATEWAY}})
+    assert uplinks(known, KITCHEN) == [SWITCH, CORE, GATEWAY]
+    assert uplinks(known, GATEWAY) == []
+    stale = inventory()
+    stale.add_device({"mac": SWITCH, "type": "usw", "uplink": {"uplink_mac": CORE}})
+    stale.add_device({"mac": CORE, "type": "usw", "uplink": {"uplink_mac": SWITCH}})
+    assert uplinks(stale, SWITCH) == [CORE]
+
+
+def test_an_outage_with_a_switch_two_hops_up_points_at_that_switch() -> None:
+    known = inventory()
+    known.add_device({"mac": CORE, "name": "Core Switch", "type": "usw", "uplink": {}})
+    known.add_device({"mac": SWITCH, "type": "usw", "uplink": {"uplink_mac": CORE}})
+    known.add_device({"mac": KITCHEN, "type": "uap", "uplink": {"uplink_mac": SWITCH}})
+    events = [
+        device_event("EVT_SW_Lost_Contact", "sw", CORE, T0 + 60 * MINUTE),
+        lost_contact(KITCHEN, T0 + 60 * MINUTE + 30_000),
+        device_event("EVT_SW_Connected", "sw", CORE, T0 + 80 * MINUTE),
+        ap_connected(KITCHEN, T0 + 81 * MINUTE),
+    ]
+    by_device = {f.subjects[0].id: f for f in rule(run(events, inventory=known), "device-offline")}
+    assert by_device[KITCHEN].severity is Severity.MEDIUM
+    assert "began together with Core Switch's:" in by_device[KITCHEN].explanation
+    assert "Kitchen AP (U6-Lite) went offline with it." in by_device[CORE].explanation

@@ -247,3 +247,65 @@ def test_malformed_records_are_skipped_not_fatal() -> None:
     )
     analysis = run([], device_snapshots=snapshots)
     assert analysis.findings == []
+
+
+def test_a_reboot_is_explained_by_its_upgrade_reported_once_the_device_is_back() -> None:
+    # The snapshot at 20 min already shows the new uptime; "Upgraded" comes 48 s later.
+    snapshots = series([ap(uptime=u) for u in (10_000, 10_600, 30, 630)])
+    upgraded = device_event("EVT_AP_Upgraded", "ap", KITCHEN, T0 + 2 * TEN + 48_000)
+    analysis = run([upgraded], device_snapshots=snapshots)
+    assert rule(analysis, "unexpected-reboot") == []
+    # A failed upgrade restarts the device all the same.
+    failed = device_event("EVT_AP_UpgradeFailed", "ap", KITCHEN, T0 + 2 * TEN + 96_000)
+    analysis = run([failed], device_snapshots=snapshots)
+    assert rule(analysis, "unexpected-reboot") == []
+    assert one(analysis, "firmware-upgrade-failed").subjects[0].id == KITCHEN
+    # An upgrade hours later, or of another device, does not explain a crash.
+    for unrelated in (
+        device_event("EVT_AP_Upgraded", "ap", KITCHEN, T0 + 2 * TEN + 120 * MINUTE),
+        device_event("EVT_AP_Upgraded", "ap", GARAGE, T0 + 2 * TEN + 48_000),
+    ):
+        reboot = one(run([unrelated], device_snapshots=snapshots), "unexpected-reboot")
+        assert reboot.subjects[0].id == KITCHEN
+
+
+def test_a_reboot_is_explained_by_an_upgrade_scheduled_just_before_it() -> None:
+    snapshots = series([ap(uptime=u) for u in (10_000, 10_600, 30, 630)])
+    scheduled = device_event("EVT_AP_UpgradeScheduled", "ap", KITCHEN, T0 + TEN - 3 * MINUTE)
+    assert rule(run([scheduled], device_snapshots=snapshots), "unexpected-reboot") == []
+    long_before = device_event("EVT_AP_UpgradeScheduled", "ap", KITCHEN, T0 - 120 * MINUTE)
+    assert one(run([long_before], device_snapshots=snapshots), "unexpected-reboot")
+
+
+def test_a_snapshot_showing_the_upgrade_explains_the_reboot() -> None:
+    # State 4: installing firmware (uptime 0), then back with a fresh uptime; no events.
+    snapshots = series([ap(uptime=10_000), ap(uptime=10_600), ap(state=4), ap(uptime=300)])
+    assert rule(run([], device_snapshots=snapshots), "unexpected-reboot") == []
+    # An upgrade long ago does not excuse a later crash.
+    later = series([ap(state=4), ap(uptime=300), ap(uptime=900), ap(uptime=1_500), ap(uptime=60)])
+    reboot = one(run([], device_snapshots=later), "unexpected-reboot")
+    assert reboot.first_seen_ms == T0 + 4 * TEN - 60_000
+
+
+def _radio_pair(ng: int, na: int) -> list[dict[str, Any]]:
+    return [
+        {"name": "wifi0", "radio": "ng", "channel": 6, "cu_total": ng},
+        {"name": "wifi1", "radio": "na", "channel": 36, "cu_total": na},
+    ]
+
+
+def test_critical_channel_utilisation_quotes_the_critical_threshold() -> None:
+    snapshots = series([ap(radio_table_stats=_radio_pair(ng, 20)) for ng in (92, 93, 95, 91)])
+    finding = one(run([], device_snapshots=snapshots), "channel-utilisation")
+    assert finding.severity is Severity.SEVERE
+    assert "stayed at or above 90% for 3 snapshots in a row" in finding.explanation
+    assert "70%" not in finding.explanation
+
+
+def test_channel_utilisation_quotes_each_radios_own_threshold() -> None:
+    loads = [(92, 75), (93, 78), (95, 80), (91, 72)]
+    snapshots = series([ap(radio_table_stats=_radio_pair(ng, na)) for ng, na in loads])
+    finding = one(run([], device_snapshots=snapshots), "channel-utilisation")
+    assert "stayed at or above 90% on 2.4 GHz and 70% on 5 GHz for 3 snapshots" in (
+        finding.explanation
+    )

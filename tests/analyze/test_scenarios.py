@@ -317,3 +317,18 @@ def test_poe_overload_gives_a_budget_warning_naming_the_switch_and_ports() -> No
     )
     assert finding.first_seen_ms == T0 + 20 * MINUTE
     assert GATEWAY not in {s.id for s in finding.subjects}
+
+
+def test_emulated_firmware_rollout_with_snapshots_has_no_false_outages_or_reboots() -> None:
+    # The snapshots tell the uplinks: the access points behind Floor 2 Switch go down while
+    # Core Switch, two hops up, upgrades; Kitchen AP's "Upgraded" comes after the snapshot
+    # showing its new uptime, and Warehouse AP's upgrade fails (it restarts all the same).
+    events, analysis = main_site("firmware-rollout", snapshots=True)
+    assert analysis.device_snapshots
+    lost = {str(e.text("ap")) for e in events if e.key == "EVT_AP_Lost_Contact"}
+    assert lost
+    offline = rule(analysis, "device-offline") + rule(analysis, "device-flapping")
+    assert not lost & {f.subjects[0].id for f in offline}
+    assert offline == []
+    assert rule(analysis, "unexpected-reboot") == []
+    assert one(analysis, "firmware-upgrade-failed").severity is Severity.MEDIUM

@@ -1,4 +1,9 @@
-"""Firmware upgrades: what was upgraded to which version, and upgrades that failed."""
+"""Firmware upgrades: what was upgraded to which version, and upgrades that failed.
+
+Every step of a device's upgrade that restarts it (scheduled, failed, completed) is noted on
+the :class:`DeviceTimeline`, so that the outage and the restart it causes are not reported
+as failures: see :data:`UPGRADE_REASONS`.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,21 @@ from unifi_scanner.controller.models import Event
 
 UPGRADED = device_keys("Upgraded")
 SCHEDULED = device_keys("UpgradeScheduled")
+#: An upgrade that ran and failed: the device restarted all the same, on its old firmware.
+UPGRADE_FAILED = device_keys("UpgradeFailed")
 #: Failures, with what went wrong in words.
 FAILURES = {
-    **dict.fromkeys(device_keys("UpgradeFailed"), "the upgrade itself failed"),
+    **dict.fromkeys(UPGRADE_FAILED, "the upgrade itself failed"),
     "EVT_SW_FirmwareCheckFailed": "the switch could not check for new firmware",
     "EVT_SW_FirmwareDownloadFailed": "the switch could not download the firmware",
     "EVT_AD_ScheduleUpgradeFailedNotFound": "a scheduled upgrade found no firmware to install",
 }
+#: What the timeline notes for each step of an upgrade. ``…_Upgraded`` arrives once the device
+#: is back, ``…_UpgradeScheduled`` just before it goes down; all of them mean a restart.
+UPGRADED_REASON = "a firmware upgrade"
+SCHEDULED_REASON = "a scheduled firmware upgrade"
+FAILED_REASON = "a failed firmware upgrade"
+UPGRADE_REASONS = (UPGRADED_REASON, SCHEDULED_REASON, FAILED_REASON)
 
 
 @dataclass(slots=True)
@@ -62,17 +75,24 @@ class FirmwareUpgrades:
             device.last_success_ms = t
             device.version_from = device.version_from or event.text("version_from")
             device.version_to = event.text("version_to") or device.version_to
-            if mac:
-                self._timeline.note(mac, t, "a firmware upgrade", kind)
+            self._note(mac, t, UPGRADED_REASON, kind)
         elif event.key in SCHEDULED:
             device.scheduled += 1
+            self._note(mac, t, SCHEDULED_REASON, kind)
         else:
+            if event.key in UPGRADE_FAILED:
+                self._note(mac, t, FAILED_REASON, kind)
             device.failed += 1
             device.last_failure_ms = t
             reasons = device.reasons if device.reasons is not None else {}
             reason = FAILURES[event.key]
             reasons[reason] = reasons.get(reason, 0) + 1
             device.reasons = reasons
+
+    def _note(self, mac: str, time_ms: int, reason: str, kind: str) -> None:
+        """Put an upgrade step on the timeline (a failure naming no device restarts none)."""
+        if mac:
+            self._timeline.note(mac, time_ms, reason, kind)
 
     def findings(self, context: Context) -> list[Finding]:
         found = []

@@ -17,11 +17,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unifi_scanner.analyze.devices import DeviceTimeline
+from unifi_scanner.analyze.firmware import UPGRADE_REASONS
 from unifi_scanner.analyze.inventory import TYPE_KINDS
 from unifi_scanner.analyze.thresholds import HealthThresholds
 
 #: How far back an uptime may go before it counts as a restart (clock jitter, rounding).
 UPTIME_SLACK_S = 120
+#: An upgrade of the device noted this close to a restart caused it. The restart falls between
+#: two snapshots, but ``…_UpgradeScheduled`` comes minutes before the device goes down and
+#: ``…_Upgraded`` (or ``…_UpgradeFailed``) only once it is back and talking to the controller,
+#: possibly after the snapshot that already shows the new uptime.
+UPGRADE_SLACK_MS = 15 * 60_000
+#: ``state`` of ``stat/device`` while a device installs firmware (it then restarts).
+UPGRADING = 4
 #: Temperature samples averaged at each end of the period for the trend.
 TREND_SAMPLES = 3
 #: ``state`` codes of ``stat/device`` that mean trouble (0, disconnected, is an outage).
@@ -125,6 +133,8 @@ class DeviceState:
     state: int | None = None
     state_since_ms: int = 0
     state_samples: int = 0
+    upgrading_ms: int | None = None
+    """The latest snapshot showing it installing firmware (state 4)."""
     last_seen_s: float | None = None
     version: str | None = None
     upgrade_to: str | None = None
@@ -176,6 +186,8 @@ class DeviceHealth:
         if state != device.state:
             device.state, device.state_since_ms, device.state_samples = state, time_ms, 0
         device.state_samples += 1
+        if state == UPGRADING:
+            device.upgrading_ms = time_ms
         seen = number(record.get("last_seen"))
         if state == 0:
             disconnected = number(record.get("disconnected_at"))
@@ -300,7 +312,24 @@ class DeviceHealth:
         ):
             return
         booted_ms = time_ms - int(uptime * 1000)
-        if self.timeline.reason_between(mac, then_ms, time_ms) is not None:
+        if self._explained(mac, device, then_ms, time_ms, booted_ms):
             device.explained_reboots += 1
         else:
             device.reboots.append(booted_ms)
+
+    def _explained(
+        self, mac: str, device: DeviceState, then_ms: int, time_ms: int, booted_ms: int
+    ) -> bool:
+        """Whether a restart seen between the snapshots at ``then_ms`` and ``time_ms`` has a
+        reason: anything noted in between (an outage, a restart), a snapshot showing the
+        device installing firmware, or a step of its own upgrade close to when it booted.
+        Only the device's own upgrade counts, and only near the boot: a crash hours away
+        from an upgrade is still a crash.
+        """
+        if self.timeline.reason_between(mac, then_ms, time_ms) is not None:
+            return True
+        if device.upgrading_ms is not None and device.upgrading_ms >= then_ms:
+            return True
+        start_ms = min(booted_ms, then_ms) - UPGRADE_SLACK_MS
+        end_ms = time_ms + UPGRADE_SLACK_MS
+        return any(self.timeline.seen(mac, r, start_ms, end_ms) for r in UPGRADE_REASONS)

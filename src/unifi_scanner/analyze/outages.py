@@ -2,11 +2,12 @@
 
 Each loss of contact is paired with the return that ends it, for durations; a device that
 loses contact again and again within an hour is flapping. Causes are told apart before
-anything is reported: an outage during a firmware upgrade — the device's own, or its switch's
-(when the uplink is not known: any switch's or gateway's at that moment) — is expected and
-left to ``firmware-upgraded``; an outage that began together with its switch's or gateway's
-outage is explained by it (the upstream device is the one to fix); an outage that began when
-its switch cut the port's PoE power is explained by that.
+anything is reported: an outage during a firmware upgrade — the device's own, or that of any
+switch or gateway up its uplink chain (when the uplink is not known: any switch's or
+gateway's at that moment) — is expected and left to ``firmware-upgraded``; an outage that
+began together with the outage of a switch or gateway it hangs off (the nearest one) is
+explained by it (the upstream device is the one to fix); an outage that began when its switch
+cut the port's PoE power is explained by that.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from unifi_scanner.analyze.catalogue import device_keys
 from unifi_scanner.analyze.devices import DeviceTimeline, device_of
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
+from unifi_scanner.analyze.firmware import UPGRADE_REASONS
+from unifi_scanner.analyze.inventory import Inventory
 from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import article, duration, names, times
 from unifi_scanner.analyze.thresholds import DeviceThresholds
@@ -29,6 +32,9 @@ UPSTREAM_WINDOW_MS = 2 * 60_000
 #: Outages remembered one by one per device; beyond, they are only counted.
 MAX_SPANS = 500
 UPSTREAM_KINDS = frozenset({"switch", "gateway"})
+#: Uplinks followed from a device towards the gateway; a real network is a few hops deep, so
+#: a longer chain is a loop in stale uplink records.
+MAX_HOPS = 16
 
 # ``EVT_DEV_…`` names a device of unknown kind in the ``dev`` field (also what v2 system-log
 # entries about devices become when their kind is not known).
@@ -124,24 +130,32 @@ class DeviceOutages:
 
     def _story(self, context: Context, mac: str, device: _Device) -> _Story:
         """The device's outages, without those a firmware upgrade explains: its own, or that
-        of the switch or gateway it hangs off (which restarts and takes it down for a while).
+        of any switch or gateway it hangs off, however far up (which restarts and takes
+        everything behind it down for a while).
         """
         spans = []
-        uplink = context.inventory.device_uplink(mac)
+        chain = uplinks(context.inventory, mac)
         for start, end in device.spans:
             assert start is not None
             still_down = end is None
             stop = context.period_end_ms if end is None else end
-            window = (start - UPGRADE_SLACK_MS, stop + UPGRADE_SLACK_MS)
-            upgrading = self._timeline.devices_with("a firmware upgrade", *window)
+            upgrading = self._upgrading(start - UPGRADE_SLACK_MS, stop + UPGRADE_SLACK_MS)
             upstream_upgrade = any(
-                other != mac
-                and (uplink == other if uplink else self._upstream_kind(context, other))
+                other in chain if chain else other != mac and self._upstream_kind(context, other)
                 for other in upgrading
             )
             if mac not in upgrading and not upstream_upgrade:
                 spans.append((start, max(start, stop), still_down))
         return _Story(spans)
+
+    def _upgrading(self, start_ms: int, end_ms: int) -> set[str]:
+        """Devices with any step of an upgrade (scheduled, failed, done) in the window: each
+        of them restarted, whatever the outcome."""
+        return {
+            mac
+            for reason in UPGRADE_REASONS
+            for mac in self._timeline.devices_with(reason, start_ms, end_ms)
+        }
 
     def _upstream_kind(self, context: Context, mac: str) -> bool:
         kind = self._timeline.kinds.get(mac) or context.inventory.device_kind(mac, "")
@@ -156,14 +170,22 @@ class DeviceOutages:
             if inventory.device_kind(mac, self._devices[mac].kind) in UPSTREAM_KINDS and story.spans
         ]
         for mac, story in stories.items():
-            uplink = inventory.device_uplink(mac)
+            chain = uplinks(inventory, mac)
+            # Known uplinks: the nearest switch or gateway up the chain that went down too.
+            candidates = (
+                sorted(
+                    (item for item in upstreams if item[0] in chain),
+                    key=lambda item: chain.index(item[0]),
+                )
+                if chain
+                else upstreams
+            )
             for start, _end, _open in story.spans:
                 cause = next(
                     (
                         other
-                        for other, other_story in upstreams
+                        for other, other_story in candidates
                         if other != mac
-                        and (uplink is None or uplink == other)
                         and any(
                             abs(s - start) <= UPSTREAM_WINDOW_MS for s, _, _ in other_story.spans
                         )
@@ -312,6 +334,19 @@ class DeviceOutages:
             last_seen_ms=device.last_ms,
             subjects=(subject,),
         )
+
+
+def uplinks(inventory: Inventory, mac: str) -> list[str]:
+    """The devices ``mac`` hangs off, nearest first: its switch, that switch's switch… up to
+    the gateway, as far as the records tell. A switch restarting anywhere on the way takes
+    the device down with it. Stops at a loop (stale records) or after :data:`MAX_HOPS`.
+    """
+    chain: list[str] = []
+    uplink = inventory.device_uplink(mac)
+    while uplink and uplink != mac and uplink not in chain and len(chain) < MAX_HOPS:
+        chain.append(uplink)
+        uplink = inventory.device_uplink(uplink)
+    return chain
 
 
 def _peak_per_hour(starts: list[int]) -> int:
