@@ -5,6 +5,11 @@ after a power cut), the most important ones stay as findings of their own and th
 rolled into one finding of the same rule for the whole site, which lists them. Many subjects
 with the same problem usually share a cause (an access point, a switch, the power), and one
 card says so better than a hundred.
+
+The roll-up lists the primary subject of each finding it folded in (the first
+:data:`~unifi_scanner.analyze.findings.MAX_RELATED`, in rank order), and every finding's id
+is made from its site, rule and primary subject, so the next report can tell which findings
+a roll-up stood for (:func:`folded_ids`) and need not call them resolved or new.
 """
 
 from __future__ import annotations
@@ -97,7 +102,34 @@ def roll_up(found: Sequence[Finding], site: str, limit: int) -> list[Finding]:
     return kept
 
 
+def rollup_id(site: str, rule: str) -> str:
+    """The id of ``rule``'s roll-up on ``site``.
+
+    Its own id, because a rule may also have a site-wide finding of its own (rogue-ap); the
+    same in every report, so the card compares with the previous report like any finding.
+    """
+    return finding_id(site, f"{rule}+more", Subject("site", site, site))
+
+
+def folded_ids(ident: str, rule: str, listed: Sequence[Subject]) -> frozenset[str]:
+    """The ids of the findings a roll-up folded in, as far as it lists them (else empty).
+
+    ``ident``, ``rule`` and ``listed`` (its subjects) may come from a finding or from a
+    previous report's JSON, which keeps all three: a roll-up is recognised by its id, so a
+    finding that merely starts with the site subject is not taken for one. Subjects beyond
+    the list's limit are not known, and their findings compare by id alone.
+    """
+    if not listed or listed[0].kind != "site":
+        return frozenset()
+    site = listed[0].id
+    if ident != rollup_id(site, rule):
+        return frozenset()
+    return frozenset(finding_id(site, rule, subject) for subject in listed[1:])
+
+
 def _rolled(rule: str, rest: list[Finding], site: str) -> Finding:
+    # Ranked as ``rest``: when there are more than the subjects list holds, the ones listed
+    # (and so recognised by the next report) are the likeliest to stand alone next time.
     primary = [finding.subjects[0] for finding in rest if finding.subjects]
     kind = max({s.kind for s in primary}, key=lambda k: sum(1 for s in primary if s.kind == k))
     singular, many = NOUNS.get(kind, ("subject", "subjects"))
@@ -106,8 +138,7 @@ def _rolled(rule: str, rest: list[Finding], site: str) -> Finding:
     listed = names([f"{f.subjects[0].name} ({f.count})" for f in rest if f.subjects], limit=12)
     subject = Subject("site", site, site)
     return Finding(
-        # Its own id: a rule may also have a site-wide finding of its own (rogue-ap).
-        id=finding_id(site, f"{rule}+more", subject),
+        id=rollup_id(site, rule),
         rule=rule,
         category=worst.category,
         severity=worst.severity,
