@@ -174,6 +174,48 @@ def test_client_blocked_counts_blocks_and_unblocks_per_client() -> None:
     assert finding.subjects[0].kind == "client"
 
 
+def test_client_blocked_leaves_out_a_zero_tally() -> None:
+    finding = only(run([event("EVT_WC_Blocked", T0, user=IPAD)]), "client-blocked")
+    assert finding.title == "Living-room iPad was blocked once"
+
+
+def test_guest_portal_with_only_ended_access_has_no_login_sentence() -> None:
+    events = [event("EVT_WG_AuthorizationEnded", T0, guest="aa:00:00:00:00:01")]
+    finding = only(run(events), "guest-authorisations")
+    assert finding.explanation.startswith("Guest access ended once when its time ran out. A")
+    assert "logged in" not in finding.explanation
+
+
+def test_client_roaming_with_only_band_changes_claims_no_roams_between_access_points() -> None:
+    events = [
+        event("EVT_WU_RoamRadio", T0 + i * 30 * MINUTE, user=IPAD, ap=KITCHEN,
+              radio_from="na", radio_to="6e")
+        for i in range(3)
+    ]  # fmt: skip
+    finding = only(run(events), "client-roaming")
+    assert finding.title == "1 client switched WiFi band 3 times"
+    assert (
+        "In this period 1 client switched band on the same access point 3 times (access points: "
+        "Kitchen AP (U6-Lite))." in finding.explanation
+    )
+    assert "between access points" not in finding.explanation
+    assert "0 times" not in finding.title + finding.explanation
+
+
+def test_client_roaming_counts_roams_and_band_changes_apart() -> None:
+    events = [
+        event("EVT_WU_Roam", T0 + i * 30 * MINUTE, user=IPAD, ap_from=KITCHEN, ap_to=OFFICE)
+        for i in range(3)
+    ]
+    events.append(event("EVT_WG_RoamRadio", T0, guest="aa:00:00:00:00:01", ap=OFFICE))
+    finding = only(run(events), "client-roaming")
+    assert finding.count == 4
+    title = "2 clients roamed between access points 3 times and switched WiFi band once"
+    assert finding.title == title
+    told = "moved between access points 3 times and switched band on the same access point once"
+    assert told in finding.explanation
+
+
 def test_guest_portal_activity_is_one_site_summary() -> None:
     guests = ["aa:00:00:00:00:01", "aa:00:00:00:00:02"]
     events = [
@@ -184,7 +226,14 @@ def test_guest_portal_activity_is_one_site_summary() -> None:
     ]
     finding = only(run(events), "guest-authorisations")
     assert finding.title == "2 clients used the guest portal"
-    assert "once with a voucher, once with the guest password and 0 times" in finding.explanation
+    assert finding.explanation.startswith(
+        "Guests logged in through the guest portal once with a voucher and once with the guest "
+        "password. Guest access ended once when its time ran out and once when its data quota "
+        "was used up. A portal"
+    )
+    # Tallies that are zero (no password, revoked) are left out, not spelled "0 times".
+    assert "0 times" not in finding.explanation
+    assert "revoked" not in finding.explanation
     assert finding.severity is Severity.LOW
     assert [s.id for s in finding.subjects if s.kind == "client"] == guests
 
@@ -210,7 +259,11 @@ def test_device_adoption_tallies_each_kind_of_change() -> None:
     ]
     finding = only(run(events), "device-adoption")
     assert finding.title == "Kitchen AP (U6-Lite): adoption changed 3 times"
-    assert "waiting for adoption once, adopted once, re-adopted" in finding.explanation
+    assert (
+        "was waiting for adoption once, adopted once and re-adopted automatically once (after"
+        in finding.explanation
+    )
+    assert "removed" not in finding.explanation  # never deleted: a zero tally is left out
 
 
 def test_isolated_access_point_is_severe() -> None:

@@ -67,7 +67,31 @@ def test_band_flapping_on_one_access_point() -> None:
     assert finding.title == "Living-room iPad switched WiFi bands 8 times"
     assert "between 2.4 GHz and 5 GHz on Kitchen AP" in finding.explanation
     assert "up to 8 within one hour" in finding.explanation
+    assert "where the faster 5 GHz signal is only just usable" in finding.explanation
+    assert finding.remediation[0].startswith("Check Band Steering")
+    assert finding.remediation[1].startswith("Lower the 2.4 GHz transmit power of Kitchen AP")
     assert finding.subjects[1].id == KITCHEN
+
+
+def test_band_flapping_between_5_and_6_ghz_names_those_bands() -> None:
+    bands = [("na", "6e"), ("6e", "na")]
+    events = [band_change(IPAD, KITCHEN, T0 + i * 5 * MINUTE, *bands[i % 2]) for i in range(8)]
+    finding = one(run(events), "band-flapping")
+    assert "kept switching between 5 GHz and 6 GHz on Kitchen AP" in finding.explanation
+    assert "where the faster 6 GHz signal is only just usable" in finding.explanation
+    assert finding.remediation[0] == (
+        "Lower the 5 GHz transmit power of Kitchen AP so 6 GHz wins wherever it is usable."
+    )
+    # Band Steering only moves clients between 2.4 and 5 GHz: no step about it here.
+    assert not any("2.4 GHz" in step or "Band Steering" in step for step in finding.remediation)
+
+
+def test_band_flapping_without_recorded_bands_does_not_guess_them() -> None:
+    events = [event("EVT_WU_RoamRadio", T0 + i * MINUTE, user=IPAD, ap=KITCHEN) for i in range(8)]
+    finding = one(run(events), "band-flapping")
+    assert "kept switching bands on Kitchen AP" in finding.explanation
+    assert "GHz" not in finding.explanation
+    assert "slower band of Kitchen AP" in finding.remediation[0]
 
 
 def test_a_few_band_changes_are_normal() -> None:
@@ -101,3 +125,5 @@ def test_roams_without_access_points_still_count_towards_the_rate() -> None:
     finding = one(run(events), "excessive-roaming")
     assert finding.title == "Living-room iPad roamed 10 times within one hour"
     assert "mostly between none" not in finding.explanation
+    # It fires at 10 an hour, so the text may not say "more than 10".
+    assert "(10 or more an hour is unusual)" in finding.explanation

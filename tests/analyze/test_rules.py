@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import (
     IPAD,
     KITCHEN,
@@ -22,6 +24,7 @@ from tests.factories import (
 from unifi_scanner.analyze import Inventory, Severity, analyze
 from unifi_scanner.analyze.catalogue import SIMPLE_RULES
 from unifi_scanner.analyze.engine import LAYERED, processors
+from unifi_scanner.analyze.rules import Template
 
 DAY = 24 * 60 * MINUTE
 INVENTORY_DEVICES = [
@@ -107,6 +110,40 @@ def test_radar_is_explained_with_the_channel_change_that_followed() -> None:
     assert "channel 52" in finding.explanation and "moved to channel 36" in finding.explanation
     # The channel change also counts on its own: rules are layered, nothing is shadowed.
     assert by_rule(analysis, "channel-changes")[0].count == 1
+
+
+def test_radar_on_several_channels_names_the_channels_once() -> None:
+    events = [
+        radar(OFFICE, T0 + 5 * MINUTE),
+        channel_changed(OFFICE, T0 + 5 * MINUTE + 20_000, to="36"),
+        radar(OFFICE, T0 + 90 * MINUTE, channel="100"),
+        channel_changed(OFFICE, T0 + 90 * MINUTE + 10_000, to="149"),
+    ]
+    (finding,) = by_rule(run(events), "dfs-radar")
+    assert "on channels 52 and 100 and" in finding.explanation
+    assert "moved to channels 36 and 149 (within 20 s)" in finding.explanation
+    assert "and channel" not in finding.explanation
+
+
+def test_template_sections_leave_out_zero_tallies_and_join_the_rest() -> None:
+    tallies = frozenset({"a", "b", "c"})
+    template = Template.parse("x [{a_times} a|{b} b|{c_times} c|always]", tallies)
+    assert (
+        template.render({"a": 1, "b": 2, "c": 3}) == "x {a_times} a, {b} b, {c_times} c and always"
+    )
+    assert template.render({"a": 0, "b": 2, "c": 0}) == "x {b} b and always"
+    # Nested: a sentence whose only section is empty disappears with it.
+    nested = Template.parse("[Seen [{a_times} here|{b_times} there]. ]End.", tallies)
+    assert nested.render({"a": 0, "b": 1}) == "Seen {b_times} there. End."
+    assert nested.render({"a": 0, "b": 0}) == "End."
+    # Outside a section a zero tally is the rule author's choice; fields are never split.
+    assert Template.parse("{a_times} [{b}]", tallies).render({"a": 0, "b": 0}) == "{a_times} "
+
+
+def test_unbalanced_template_sections_fail_loudly() -> None:
+    for broken in ("a [b", "a ]b", "[a [b]"):
+        with pytest.raises(ValueError, match="template"):
+            Template.parse(broken)
 
 
 def test_ips_alerts_grouped_by_signature_with_sources() -> None:

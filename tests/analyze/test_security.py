@@ -12,6 +12,7 @@ from tests.factories import (
     T0,
     admin_login,
     connected,
+    event,
     rogue_ap,
     rogue_dhcp,
 )
@@ -98,6 +99,23 @@ def test_admin_login_from_a_new_outside_address_is_called_out() -> None:
     assert "two-factor" in alice.remediation[1]
     bob = next(f for f in rule(analysis, "admin-login") if f.subjects[0].id == "bob")
     assert bob.severity is Severity.LOW
+
+
+def test_admin_login_without_an_address_is_not_called_inside() -> None:
+    finding = one(run([event("EVT_AD_Login", T0, admin="alice")]), "admin-login")
+    assert finding.explanation == (
+        "alice logged in once in this period, from an unrecorded address. "
+        "Nothing to do if these were you."
+    )
+
+
+def test_admin_login_with_and_without_an_address_says_which_is_inside() -> None:
+    events = [event("EVT_AD_Login", T0, admin="alice"), admin_login("alice", "192.168.1.51", T0)]
+    finding = one(run(events), "admin-login")
+    assert (
+        "from 192.168.1.51 and an unrecorded address (the recorded address is inside your "
+        "network)." in finding.explanation
+    )
 
 
 def test_without_history_any_outside_login_is_called_out() -> None:

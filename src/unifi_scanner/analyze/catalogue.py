@@ -4,6 +4,9 @@ Each rule is data (:class:`~unifi_scanner.analyze.rules.Rule`). Rules that need 
 pairing or state (outages, restarts, roaming patterns, short sessions, radar, WAN failover,
 IPS, firmware, rogue devices, admin logins) live in their own modules, device and client
 health from snapshots too; :mod:`.engine` lists them all.
+
+Templates with tallies put what each tally says in a section (``[…|…]``, see
+:mod:`.rules`), so a zero tally drops out instead of reading "unblocked 0 times".
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ CLIENT_ACTIVITY = Rule(
     keys=CONNECTS | DISCONNECTS,
     category=Category.CONNECTIVITY,
     severity=Severity.LOW,
-    title="{n_clients} connected {connects_times} and disconnected {disconnects_times}",
+    title="{n_clients} [connected {connects_times}|disconnected {disconnects_times}]",
     explanation=(
         "Clients joining and leaving the network is normal: phones sleep, laptops go home. "
         "This is a summary of that activity on site {subject}; the busiest: {clients}."
@@ -49,11 +52,17 @@ CLIENT_ROAMING = Rule(
     keys=ROAMS | RADIO_ROAMS,
     category=Category.WIRELESS,
     severity=Severity.LOW,
-    title="Wireless clients roamed {roams_times} between access points",
+    # Roams and band changes are told apart: a band change stays on one access point, so
+    # "roamed between access points" must never count it (nor be said when there were none).
+    title=(
+        "{n_clients} [roamed between access points {roams_times}|switched WiFi band "
+        "{band_changes_times}]"
+    ),
     explanation=(
-        "Roaming is a client moving to a better access point as it moves around; it is "
-        "healthy in moderation. {n_clients} roamed between {devices} ({roams_times} between "
-        "access points, {band_changes_times} between bands on the same access point)."
+        "Roaming is a client moving to a better access point as it moves around, or to another "
+        "band (2.4, 5 or 6 GHz) of the same access point; it is healthy in moderation. In this "
+        "period {n_clients} [moved between access points {roams_times}|switched band on the "
+        "same access point {band_changes_times}] (access points: {devices})."
     ),
     tallies={"roams": ROAMS, "band_changes": RADIO_ROAMS},
 )
@@ -78,7 +87,7 @@ CLIENT_BLOCKED = Rule(
     keys=frozenset({"EVT_WC_Blocked", "EVT_WC_Unblocked", "EVT_LC_Blocked", "EVT_LC_Unblocked"}),
     category=Category.SECURITY,
     severity=Severity.LOW,
-    title="{subject} was blocked {blocked_times} and unblocked {unblocked_times}",
+    title="{subject} was [blocked {blocked_times}|unblocked {unblocked_times}]",
     explanation=(
         "An administrator blocked or unblocked {subject} on the controller. A blocked client "
         "cannot join the network at all until it is unblocked. If nobody in your household or "
@@ -99,10 +108,10 @@ DEVICE_ADOPTION = Rule(
     title="{subject}: adoption changed {times}",
     explanation=(
         "Adopting is the controller taking charge of a device. In this period {subject} was "
-        "waiting for adoption {pending_times}, adopted {adopted_times}, re-adopted "
+        "[waiting for adoption {pending_times}|adopted {adopted_times}|re-adopted "
         "automatically {readopted_times} (after a reset, or when it lost the controller's "
-        "address) and removed {deleted_times}. If nobody on your side did this, check who "
-        "has admin access to the controller."
+        "address)|removed {deleted_times}]. If nobody on your side did this, check who has "
+        "admin access to the controller."
     ),
     group_by="device",
     tallies={
@@ -334,11 +343,11 @@ GUEST_AUTHORISATIONS = Rule(
     severity=Severity.LOW,
     title="{n_clients} used the guest portal",
     explanation=(
-        "Guests logged in through the guest portal {voucher_times} with a voucher, "
-        "{password_times} with the guest password and {open_times} without any password. "
-        "Guest access ended {ended_times} when its time ran out and {quota_times} when its "
-        "data quota was used up; an administrator revoked it {revoked_times}. A portal that "
-        "asks for no password lets anyone in range use your internet connection."
+        "[Guests logged in through the guest portal [{voucher_times} with a voucher|"
+        "{password_times} with the guest password|{open_times} without any password]. ]"
+        "[Guest access ended [{ended_times} when its time ran out|{quota_times} when its data "
+        "quota was used up]. ][An administrator revoked guest access {revoked_times}. ]"
+        "A portal that asks for no password lets anyone in range use your internet connection."
     ),
     tallies={
         "voucher": _VOUCHER,

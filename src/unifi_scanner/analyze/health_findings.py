@@ -239,6 +239,18 @@ def _radios(
     if not busy:
         return None
     worst = max(level.level for _, level in busy)
+    # Quote the level each radio actually crossed: a critical (severe) finding that names the
+    # warning level undersells it. Radios at different levels each get their own.
+    crossed: dict[float, list[str]] = {}
+    for code, level in sorted(busy, key=lambda item: -item[1].level):
+        limit = level.critical if level.level == 2 else level.warning
+        crossed.setdefault(limit, []).append(band(code))
+    if len(crossed) == 1:
+        above = f"{number(next(iter(crossed)))}%"
+    else:
+        above = " and ".join(
+            f"{number(limit)}% on {names(bands)}" for limit, bands in crossed.items()
+        )
     parts = [
         f"{band(code)} (channel {device.radio_channels.get(code, '?')}) peaked at "
         f"{number(level.peak)}%"
@@ -254,8 +266,7 @@ def _radios(
         _SEVERITY[worst],
         f"{name}'s WiFi channel is congested ({names([band(code) for code, _ in busy])})",
         (
-            f"The airtime in use on {name} stayed at or above "
-            f"{number(t.channel_utilisation_warning_pct)}% for "
+            f"The airtime in use on {name} stayed at or above {above} for "
             f"{plural(t.sustained_samples, 'snapshot')} in a row: {names(parts)}. "
             "On a busy channel every client waits its turn to talk, so WiFi feels slow even "
             "with a strong signal."

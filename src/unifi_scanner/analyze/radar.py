@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
 from unifi_scanner.analyze.rules import Context
-from unifi_scanner.analyze.text import duration, names, times
+from unifi_scanner.analyze.text import channels, duration, times
 from unifi_scanner.analyze.thresholds import RadioThresholds
 from unifi_scanner.controller.models import Event
 
@@ -70,9 +70,9 @@ class RadarHits:
         found = []
         for mac, ap in self._aps.items():
             subject = Subject("device", mac, context.inventory.device_name(mac))
-            channels = names([f"channel {c}" for c in _ranked(ap.channels)])
+            heard = channels(_ranked(ap.channels))
             if ap.moved_to:
-                targets = names([f"channel {c}" for c in _ranked(ap.moved_to)])
+                targets = channels(_ranked(ap.moved_to))
                 within = duration(ap.slowest_move_ms / 1000)
                 moved = f"and, as the law requires, moved to {targets} (within {within})"
             else:
@@ -85,7 +85,7 @@ class RadarHits:
                     severity=Severity.MEDIUM,
                     title=f"{subject.name} detected radar {times(ap.hits)}",
                     explanation=(
-                        f"{subject.name} heard radar (weather, airport or military) on {channels} "
+                        f"{subject.name} heard radar (weather, airport or military) on {heard} "
                         f"{moved}. Those 5 GHz channels are shared with radar (DFS channels); "
                         "when radar appears, WiFi must leave at once and stay off that channel "
                         "for 30 minutes, so clients on that radio were dropped for a moment."

@@ -1,5 +1,5 @@
 """Roaming patterns of one client: too many roams, ping-pong between two access points, and
-band flapping (switching between 2.4 and 5 GHz on the same access point).
+band flapping (switching between bands, 2.4, 5 or 6 GHz, on the same access point).
 
 One processor watches all three, because they describe the same client's experience: a
 client that roams excessively *and* ping-pongs gets one ``excessive-roaming`` finding that
@@ -16,10 +16,29 @@ from unifi_scanner.analyze.catalogue import RADIO_ROAMS, ROAMS
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
 from unifi_scanner.analyze.macs import LowerMacs
 from unifi_scanner.analyze.rules import Context
-from unifi_scanner.analyze.text import band, names, times
+from unifi_scanner.analyze.text import BANDS, band, names, times
 from unifi_scanner.analyze.thresholds import RoamingThresholds
 from unifi_scanner.analyze.windows import RateWatch
 from unifi_scanner.controller.models import Event
+
+#: Band codes in frequency order: the lowest band reaches farthest, the highest is fastest.
+BAND_ORDER = tuple(BANDS)
+
+
+def _band_story(radios: Mapping[str, int]) -> tuple[str, str | None, str | None]:
+    """The bands a client switched between, as said (``2.4 GHz and 5 GHz``), and the lower
+    and higher of them (``None`` unless at least two known bands were seen).
+
+    Clients flap between whichever bands the access point offers (5 and 6 GHz on WiFi 6E), so
+    the text must name the bands of the events, never assume 2.4 and 5 GHz. Known bands come
+    in frequency order, unknown codes after them as they came.
+    """
+    known = [code for code in BAND_ORDER if code in radios]
+    other = sorted(code for code in radios if code not in BANDS)
+    said = [band(code) for code in (*known, *other)]
+    if len(known) < 2:
+        return (names(said), None, None)
+    return (names(said), band(known[0]), band(known[-1]))
 
 
 @dataclass(slots=True)
@@ -208,7 +227,7 @@ class RoamingPatterns:
             explanation=(
                 f"{name} kept switching access points{mostly}: "
                 f"{client.roams} roams in this period, up to {client.roam_watch.peak} within "
-                f"one hour (more than {self._t.per_hour} an hour is unusual).{bounced} Every "
+                f"one hour ({self._t.per_hour} or more an hour is unusual).{bounced} Every "
                 "roam interrupts calls and video for a moment. It usually means two access "
                 "points cover the same spot with almost the same signal, or that the "
                 "client's WiFi is struggling."
@@ -266,7 +285,26 @@ class RoamingPatterns:
         name = subject.name
         aps = self._ranked(client.band_aps, context)
         where = names([context.inventory.device_short_name(ap.id) for ap in aps])
-        bands = names(sorted(band(radio) for radio in client.bands))
+        bands, low, high = _band_story(client.bands)
+        between = f"between {bands}" if len(client.bands) >= 2 else "bands"
+        faster = f"the faster {high} signal" if high else "the faster band's signal"
+        steps = [
+            f"Lower the {low} transmit power of {where} so {high} wins wherever it is usable."
+            if low and high
+            else f"Lower the transmit power of the slower band of {where} so the faster band "
+            "wins wherever it is usable.",
+            f"If {name} is used far from the access point, move the access point or add "
+            "one closer.",
+            "Update the client's operating system or WiFi driver.",
+        ]
+        if "ng" in client.bands and "na" in client.bands:
+            # Band Steering moves clients from 2.4 GHz up to 5 GHz; it has no say otherwise.
+            steps.insert(
+                0,
+                "Check Band Steering (UniFi Network → Settings → WiFi → the network → Band "
+                f"Steering): turn it on to prefer {BANDS['na']}, or off if it pushes this client "
+                "too hard.",
+            )
         return Finding(
             id=finding_id(context.site, "band-flapping", subject),
             rule="band-flapping",
@@ -274,20 +312,12 @@ class RoamingPatterns:
             severity=Severity.MEDIUM,
             title=f"{name} switched WiFi bands {times(client.band_changes)}",
             explanation=(
-                f"{name} kept switching between {bands} on {where}: "
+                f"{name} kept switching {between} on {where}: "
                 f"{client.band_changes} band changes, up to {peak} within "
                 "one hour. Each change is a short interruption. A client that cannot decide "
-                "usually sits where the faster 5 GHz signal is only just usable."
+                f"usually sits where {faster} is only just usable."
             ),
-            remediation=(
-                "Check Band Steering (UniFi Network → Settings → WiFi → the network → Band "
-                "Steering): turn it on to prefer 5 GHz, or off if it pushes this client too "
-                "hard.",
-                f"Lower the 2.4 GHz transmit power of {where} so 5 GHz wins wherever it is usable.",
-                f"If {name} is used far from the access point, move the access point or add "
-                "one closer.",
-                "Update the client's operating system or WiFi driver.",
-            ),
+            remediation=tuple(steps),
             count=client.band_changes,
             first_seen_ms=client.band_first_ms,
             last_seen_ms=client.band_last_ms,

@@ -273,8 +273,9 @@ class AdminLogins:
     def _finding(self, context: Context, admin: str, entry: _Admin) -> Finding:
         subject = Subject("admin", admin, admin)
         sources = [ip for ip in _ranked(entry.sources) if ip]
+        unrecorded = "" in entry.sources
         new_outside = [ip for ip in sources if not is_internal(ip) and ip not in self._known]
-        places = names(sources) if sources else "an unrecorded address"
+        places = names([*sources, "an unrecorded address"] if unrecorded else sources)
         if new_outside:
             ever = "never seen before" if self._known else "on the internet"
             return Finding(
@@ -304,8 +305,16 @@ class AdminLogins:
                 last_seen_ms=entry.last_ms,
                 subjects=(subject, *(Subject("ip", ip, ip) for ip in sources[:12])),
             )
-        inside = all(is_internal(ip) for ip in sources)
-        where = "inside your network" if inside else "inside your network or seen before"
+        # Only recorded addresses are inside or outside: with none, say nothing about where
+        # (``all([])`` is true, and an unknown address is not known to be inside).
+        where = ""
+        if sources:
+            inside = all(is_internal(ip) for ip in sources)
+            where = "inside your network" if inside else "inside your network or seen before"
+            if unrecorded:
+                verb = "address is" if len(sources) == 1 else "addresses are"
+                where = f"the recorded {verb} {where}"
+            where = f" ({where})"
         return Finding(
             id=finding_id(context.site, self.rule_id, subject),
             rule=self.rule_id,
@@ -313,8 +322,8 @@ class AdminLogins:
             severity=Severity.LOW,
             title=f"{admin} logged in to the controller {times(entry.count)}",
             explanation=(
-                f"{admin} logged in {times(entry.count)} in this period, from {places} "
-                f"({where}). Nothing to do if these were you."
+                f"{admin} logged in {times(entry.count)} in this period, from {places}"
+                f"{where}. Nothing to do if these were you."
             ),
             remediation=(),
             count=entry.count,

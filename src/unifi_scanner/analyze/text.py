@@ -64,6 +64,14 @@ def number(value: float) -> str:
     return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
 
+def channels(numbers: Sequence[str]) -> str:
+    """``channel 36``, ``channels 36 and 149``: the noun once, in the number it needs
+    ("channel 36 and channel 149" reads like two different things)."""
+    if not numbers:
+        return "an unrecorded channel"
+    return f"{'channel' if len(numbers) == 1 else 'channels'} {names(list(numbers))}"
+
+
 def ports(numbers: Sequence[str]) -> str:
     """``port 5``, ``ports 3 and 5``, ``ports 1, 2, 3, 4, 5 and 9 more``."""
     if not numbers:
