@@ -182,7 +182,7 @@ def test_client_blocked_leaves_out_a_zero_tally() -> None:
 def test_guest_portal_with_only_ended_access_has_no_login_sentence() -> None:
     events = [event("EVT_WG_AuthorizationEnded", T0, guest="aa:00:00:00:00:01")]
     finding = only(run(events), "guest-authorisations")
-    assert finding.explanation.startswith("Guest access ended once when its time ran out. A")
+    assert finding.explanation.endswith(" Guest access ended once when its time ran out.")
     assert "logged in" not in finding.explanation
 
 
@@ -226,11 +226,12 @@ def test_guest_portal_activity_is_one_site_summary() -> None:
     ]
     finding = only(run(events), "guest-authorisations")
     assert finding.title == "2 clients used the guest portal"
-    assert finding.explanation.startswith(
-        "Guests logged in through the guest portal once with a voucher and once with the guest "
-        "password. Guest access ended once when its time ran out and once when its data quota "
-        "was used up. A portal"
+    assert finding.explanation.endswith(
+        " Guests logged in once with a voucher and once with the guest password. Guest access "
+        "ended once when its time ran out and once when its data quota was used up."
     )
+    # Nobody got in without a password: no warning about portals that ask for none.
+    assert "without any password" not in finding.explanation
     # Tallies that are zero (no password, revoked) are left out, not spelled "0 times".
     assert "0 times" not in finding.explanation
     assert "revoked" not in finding.explanation

@@ -149,9 +149,10 @@ WIFI_INTERFERENCE = Rule(
     severity=Severity.MEDIUM,
     title="{subject} reported possible interference {times}",
     explanation=(
-        "{subject} heard strong radio noise (channel: {details}). Interference (neighbouring "
-        "networks, microwave ovens, baby monitors, wireless cameras) slows WiFi down and "
-        "makes clients drop."
+        # "Channels affected: 6 and 11.", not "(channel: 6 and 11)": a list needs the plural.
+        "{subject} heard strong radio noise. Channels affected: {details}. Interference "
+        "(neighbouring networks, microwave ovens, baby monitors, wireless cameras) slows WiFi "
+        "down and makes clients drop."
     ),
     remediation=(
         "Let the controller pick a cleaner channel: UniFi Network → WiFi → Radio Manager → "
@@ -193,11 +194,12 @@ POE_DISCONNECT = Rule(
     keys=frozenset({"EVT_SW_PoeDisconnect"}),
     category=Category.HEALTH,
     severity=Severity.MEDIUM,
-    title="{subject} cut PoE power on {ports} {times}",
+    # The count before the ports: "on ports 3 and 5 4 times" reads as one number list.
+    title="{subject} cut PoE power {times} on {ports}",
     explanation=(
-        "The device powered by {subject} on {ports} lost its power: it was unplugged, "
-        "failed, or drew more than the port may give. Anything that device connects (an "
-        "access point's clients, a camera) went offline with it."
+        "Whatever {subject} powers on {ports} lost its power: it was unplugged, failed, or "
+        "drew more than the port may give. Anything connected through it (an access point's "
+        "clients, a camera) went offline with it."
     ),
     remediation=(
         "Check what is plugged into {ports} of {subject} and whether it came back (UniFi "
@@ -342,12 +344,15 @@ GUEST_AUTHORISATIONS = Rule(
     category=Category.SECURITY,
     severity=Severity.LOW,
     title="{n_clients} used the guest portal",
+    # Every sentence but the first is a section, so a zero tally leaves no trace; the warning
+    # about a portal without a password only comes with logins that needed none.
     explanation=(
-        "[Guests logged in through the guest portal [{voucher_times} with a voucher|"
-        "{password_times} with the guest password|{open_times} without any password]. ]"
-        "[Guest access ended [{ended_times} when its time ran out|{quota_times} when its data "
-        "quota was used up]. ][An administrator revoked guest access {revoked_times}. ]"
-        "A portal that asks for no password lets anyone in range use your internet connection."
+        "The guest portal is the sign-in page visitors go through to use your guest WiFi."
+        "[ Guests logged in [{voucher_times} with a voucher|{password_times} with the guest "
+        "password].][ The portal let guests in without any password {open_times}: a portal "
+        "that asks for none lets anyone in range use your internet connection.]"
+        "[ Guest access ended [{ended_times} when its time ran out|{quota_times} when its data "
+        "quota was used up].][ An administrator revoked guest access {revoked_times}.]"
     ),
     tallies={
         "voucher": _VOUCHER,
