@@ -40,17 +40,18 @@ class FakeTime:
 async def test_an_expired_session_gets_401_and_its_socket_1008(
     make_emulator: MakeEmulator, open_api: OpenApi
 ) -> None:
-    emulator = await make_emulator(scenario="steady", speed=60.0, session_lifetime=1.0)
+    # 3 s: long enough to open the socket on a busy machine, short enough to wait for.
+    emulator = await make_emulator(scenario="steady", speed=60.0, session_lifetime=3.0)
     api = await open_api(emulator)
     assert api.token is not None
     _, payload = jwt_parts(api.token)
-    assert payload["exp"] - payload["iat"] == 1
+    assert payload["exp"] - payload["iat"] == 3
     headers = api.cookie_header
     async with connect(
         events_url(emulator), ssl=tls_context(emulator), additional_headers=headers
     ) as ws:
         with pytest.raises(ConnectionClosed) as closed:
-            await read_until_closed(ws, silence=4.0)
+            await read_until_closed(ws, silence=8.0)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008  # closed by the controller once the session ended
     response = await api.client.get(network(emulator, STA))
