@@ -15,13 +15,14 @@ from unifi_scanner.emulator.ids import unit_interval
 from unifi_scanner.emulator.inventory import Client, Device
 from unifi_scanner.emulator.site_view import SiteView
 
+# What an AP draws in use, well below its datasheet maximum (U6 Pro 13 W, U7 Pro 21 W).
 AP_POE_DRAW_W = {
     "UAL6": 9.5,
-    "UAP6MP": 13.0,
+    "UAP6MP": 9.5,
     "U7PG2": 8.5,
     "UALR6v2": 11.0,
     "U6ENT": 18.5,
-    "U7PRO": 16.0,
+    "U7PRO": 13.0,
     "U7NHD": 10.5,
     "U6M": 12.0,
 }

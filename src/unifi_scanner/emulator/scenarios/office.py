@@ -2,8 +2,9 @@
 
 Headquarters (`default`, "Headquarters"): a UDM Pro with a fibre WAN (eth8) and an LTE
 backup (eth9), a 48-port PoE core switch in the server closet, a 16-port PoE floor switch
-with a 45 W budget (two APs and two cameras hang off it), eight APs (some on DFS channels,
-two with 6 GHz) and about a hundred clients. Branch (`k3v9x2pd`, "Branch Office"): a USG,
+with a 45 W budget (two APs and two 4 W cameras hang off it: about 30 W, under 75 % of the
+budget all day), eight APs (some on DFS channels, two with 6 GHz) and about a hundred
+clients. Branch (`k3v9x2pd`, "Branch Office"): a USG,
 an 8-port PoE switch, two APs and a dozen clients. The short name of the branch is what a
 real controller generates for a second site: 8 random characters, unrelated to its
 description.
@@ -77,7 +78,7 @@ _CAMERA = b.ClientKind(
     ("Ubiquiti Inc.", "f4:e2:c6"),
     ssid_kind="wired",
     throughput_bps=250_000,
-    poe_w=6.5,
+    poe_w=4.0,  # a small bullet camera (G4 Bullet class)
 )
 _SENSOR = b.ClientKind(
     "Sensor-",
