@@ -242,3 +242,82 @@ def test_categories_from_the_message_or_the_catname() -> None:
     assert category_of("Custom rule", "emerging-dshield")[0] == "DSHIELD"
     assert category_of("Custom rule", None)[0] == "OTHER"
     assert is_et_pro("2800001") and not is_et_pro("2001219") and not is_et_pro("abc")
+
+
+# -- one network, one organisation: one attacker -------------------------------------------
+
+BALTIC = {"country_code": "LT", "country_name": "Lithuania", "organization": "UAB Host Baltic"}
+SSH_BRUTE = "ET SCAN LibSSH Based Frequent SSH Connections Likely BruteForce Attack"
+
+
+def brute(source: str, count: int = 14, **fields: object) -> list[object]:
+    fields = {"src_ip": source, "srcipGeo": BALTIC, **fields}
+    return [hit(T0 + i * MINUTE, SSH_BRUTE, 2006546, **fields) for i in range(count)]
+
+
+def test_addresses_of_one_network_and_organisation_are_one_attacker() -> None:
+    # The ips-attack scenario: three hosts of one Lithuanian /24 take turns at SSH.
+    events = brute("141.98.11.182") + brute("141.98.11.203") + brute("141.98.11.196", 10)
+    analysis = run(events)
+    finding = one(analysis, "ips-source")
+    assert finding.title == (
+        "38 intrusion alerts from 3 addresses in 141.98.11.0/24 (Lithuania, UAB Host Baltic), "
+        "all blocked"
+    )
+    assert finding.count == 38
+    assert finding.severity is Severity.LOW  # priority 2, scanning, blocked, from outside
+    assert "141.98.11.182 (14), 141.98.11.203 (14) and 141.98.11.196 (10)" in finding.explanation
+    assert f"{SSH_BRUTE} (38)" in finding.explanation
+    assert "Every attempt was blocked." in finding.explanation
+    assert [(s.kind, s.id) for s in finding.subjects] == [
+        ("ip", "141.98.11.0/24"),
+        ("ip", "141.98.11.182"),
+        ("ip", "141.98.11.203"),
+        ("ip", "141.98.11.196"),
+        ("signature", "2006546"),
+    ]
+    assert any("141.98.11.0/24" in step and "range" in step for step in finding.remediation)
+    assert rule(analysis, "ips-alert") == []
+
+
+def test_the_network_finding_keeps_its_id_whichever_hosts_attack() -> None:
+    monday = one(run(brute("141.98.11.182") + brute("141.98.11.203")), "ips-source")
+    tuesday = one(run(brute("141.98.11.7") + brute("141.98.11.99") + brute("141.98.11.5")),
+                  "ips-source")  # fmt: skip
+    assert monday.id == tuesday.id
+    assert (monday.subjects[0].kind, monday.subjects[0].id) == ("ip", "141.98.11.0/24")
+    assert (tuesday.subjects[0].kind, tuesday.subjects[0].id) == ("ip", "141.98.11.0/24")
+
+
+def test_ipv6_sources_are_grouped_by_their_64() -> None:
+    events = brute("2a02:4780:1:2::10") + brute("2a02:4780:1:2:ffff::1", 12)
+    finding = one(run(events), "ips-source")
+    assert finding.subjects[0].id == "2a02:4780:1:2::/64"
+    assert finding.title.startswith("26 intrusion alerts from 2 addresses in 2a02:4780:1:2::/64")
+
+
+def test_only_one_network_and_one_organisation_make_one_card() -> None:
+    other_org = {"country_code": "LT", "country_name": "Lithuania", "organization": "Other UAB"}
+    events = brute("141.98.11.182") + brute("141.98.11.203")
+    events += brute("141.98.11.77", srcipGeo=other_org)  # same /24, another organisation
+    events += brute("141.98.12.10")  # the next /24
+    malware = "ET MALWARE Win32/Emotet CnC Activity"
+    events += [  # devices of this network are never one attacker, however alike
+        hit(T0 + i * MINUTE, malware, 2030000, src_ip=ip, srcipGeo=[], catname="emerging-malware")
+        for ip in ("192.168.1.50", "192.168.1.51")
+        for i in range(10)
+    ]
+    sources = {f.subjects[0].id: f for f in rule(run(events), "ips-source")}
+    assert sorted(sources) == [
+        "141.98.11.0/24",
+        "141.98.11.77",
+        "141.98.12.10",
+        "192.168.1.50",
+        "192.168.1.51",
+    ]
+    assert sources["141.98.11.0/24"].count == 28
+    lone = sources["141.98.12.10"]
+    assert lone.title == (
+        "14 intrusion alerts from 141.98.12.10 (Lithuania, UAB Host Baltic), all blocked"
+    )
+    assert any("If 141.98.12.10 keeps coming back" in step for step in lone.remediation)

@@ -447,7 +447,7 @@ def test_v2_poe_cut_explains_the_outage_of_the_access_point_on_that_port() -> No
     ]
     analysis = run(events, inventory=Inventory(devices, []))
     cut = one(analysis, "poe-disconnect")
-    assert cut.title == "Loft Switch (US-8-60W) cut PoE power on port 2 once"
+    assert cut.title == "Loft Switch (US-8-60W) cut PoE power once on port 2"
     outage = one(analysis, "device-offline")
     assert "went offline when Loft Switch (US-8-60W) cut its PoE power" in outage.explanation
 
@@ -580,12 +580,8 @@ def _emulated_both_ways(name: str) -> tuple[Analysis, Analysis]:
 
 
 def _read(analysis: Analysis) -> set[tuple[str, str, str]]:
-    # IPS findings are left out: threat severities are mapped on their own (``_PRIORITY``).
-    return {
-        (f.rule, f.title, f.severity.value)
-        for f in analysis.findings
-        if not f.rule.startswith("ips-")
-    }
+    # IPS findings included: a threat's system-log severity must read as its Suricata priority.
+    return {(f.rule, f.title, f.severity.value) for f in analysis.findings}
 
 
 @pytest.mark.parametrize(
@@ -606,3 +602,81 @@ def test_v2_firmware_rollout_is_not_a_string_of_outages() -> None:
     offline = {f.subjects[0].id for f in rule(v2, "device-offline")}
     assert offline == {f.subjects[0].id for f in rule(classic, "device-offline")}
     assert not offline & upgraded
+
+
+# -- the same threat, from the classic alert and from the system log -------------------------
+
+
+def _threat_both_ways(**overrides: Any) -> tuple[Analysis, Analysis]:
+    """One threat (two hits of an SSH scan from China, Suricata priority 2, blocked) analysed
+    from its ``EVT_IPS_IpsAlert`` documents and from the system-log entries the emulator
+    renders for the very same documents."""
+    from unifi_scanner.controller.frames import parse_event
+    from unifi_scanner.controller.systemlog import parse_entry
+    from unifi_scanner.emulator import system_log
+
+    classic: list[Event] = []
+    v2: list[Event] = []
+    for i in range(2):
+        doc: dict[str, Any] = {
+            "_id": f"{i:024x}",
+            "key": "EVT_IPS_IpsAlert",
+            "subsystem": "www",
+            "site_id": "site",
+            "time": T0 + i * MINUTE,
+            "datetime": "2024-05-01T00:00:00Z",
+            "msg": "IPS Alert 2: Attempted Information Leak. Signature ET SCAN Potential SSH Scan",
+            "inner_alert_signature": "ET SCAN Potential SSH Scan",
+            "inner_alert_signature_id": 2001219,
+            "inner_alert_severity": 2,
+            "inner_alert_category": "Attempted Information Leak",
+            "inner_alert_action": "blocked",
+            "catname": "emerging-scan",
+            "src_ip": "218.92.0.145",
+            "dest_ip": "86.131.4.242",
+            "srcipCountry": "CN",
+            "srcipGeo": [],
+            **overrides,
+        }
+        classic.append(parse_event(doc, site="default", received_ms=doc["time"], source="ws"))
+        entry = system_log.entry(doc, lambda mac: {"id": mac, "name": mac}, own_id=True)
+        assert entry is not None
+        v2.append(parse_entry(entry, site="default", received_ms=doc["time"]))
+    return run(classic), run(v2)
+
+
+@pytest.mark.parametrize(
+    ("priority", "action"), [(1, "blocked"), (2, "blocked"), (3, "blocked"), (2, "alert")]
+)
+def test_v2_threat_has_the_severity_and_wording_of_the_classic_alert(
+    priority: int, action: str
+) -> None:
+    classic, v2 = _threat_both_ways(inner_alert_severity=priority, inner_alert_action=action)
+    ips_classic = [f for f in classic.findings if f.rule.startswith("ips-")]
+    ips_v2 = [f for f in v2.findings if f.rule.startswith("ips-")]
+    assert [(f.rule, f.title, f.severity) for f in ips_v2] == [
+        (f.rule, f.title, f.severity) for f in ips_classic
+    ]
+    v2_alert, classic_alert = one(v2, "ips-alert"), one(classic, "ips-alert")
+    # The entry names the source's country, not a system-log word like "THREAT".
+    assert "from 218.92.0.145 (CN) to 86.131.4.242" in v2_alert.explanation
+    assert "category: THREAT" not in v2_alert.explanation
+    assert (
+        v2_alert.explanation.split("twice, ", 1)[1]
+        == classic_alert.explanation.split("twice, ", 1)[1]
+    )
+    assert v2_alert.remediation == classic_alert.remediation
+
+
+def test_v2_threats_of_the_ips_attack_day_read_like_the_classic_alerts() -> None:
+    classic, v2 = _emulated_both_ways("ips-attack")
+
+    def ips(analysis: Analysis) -> set[tuple[str, str, str, int]]:
+        return {
+            (f.rule, f.subjects[0].id, f.severity.value, f.count)
+            for f in analysis.findings
+            if f.rule.startswith("ips-")
+        }
+
+    assert ips(v2) == ips(classic)
+    assert rule(v2, "other-activity") == []

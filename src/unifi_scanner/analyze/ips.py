@@ -2,9 +2,13 @@
 
 Every hit belongs to exactly one finding. An address that hit often (``source_min_hits``) or
 with several signatures gets its own ``ips-source`` finding — one attacker, one card, however
-many signatures it tripped. The remaining hits are grouped by signature (``ips-alert``), with
-the addresses that sent them: a wave of scans from many addresses is one card. When nothing
-at all was blocked, ``ips-detection-only`` says that intrusion prevention only watches.
+many signatures it tripped. Such internet addresses of one network (IPv4 /24, IPv6 /64) that
+also share their place and organisation (``srcipGeo``) are one attacker taking turns, and
+share one ``ips-source`` card whose subject is the network, so that the advice is to block the
+range. Devices inside the network are never merged: each is a device to look at. The
+remaining hits are grouped by signature (``ips-alert``), with the addresses that sent them: a
+wave of scans from many addresses is one card. When nothing at all was blocked,
+``ips-detection-only`` says that intrusion prevention only watches.
 
 Severity weighs the signature's own priority (Suricata: 1 high … 3 low), what its Emerging
 Threats category means (:mod:`.et`), where the traffic came from, and whether it was blocked:
@@ -102,6 +106,17 @@ def _towards(flow: _Flow) -> str:
     return " to " + names(sorted(flow.targets, key=lambda t: -flow.targets[t]))
 
 
+def network_of(address: str) -> str | None:
+    """``141.98.11.0/24`` (IPv6: the /64), the block one hosting customer or one provider's
+    pool usually holds; None for what is not an address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
 def severity_for(risk: int, *, internal: bool, all_blocked: bool) -> Severity:
     """Severity from the worse of signature priority and category level (1 high … 3 low)."""
     if internal or not all_blocked:
@@ -166,13 +181,21 @@ class IpsAlerts:
     def findings(self, context: Context) -> list[Finding]:
         found = []
         by_signature: dict[str, dict[str, _Flow]] = {}
+        # (network, place) → the internet addresses in it that get a card.
+        attackers: dict[tuple[str, str | None], list[str]] = {}
         for ip, source in self._sources.items():
             hits = sum(flow.count for flow in source.flows.values())
             if ip not in ("", OVERFLOW) and (hits >= self._min_hits or len(source.flows) >= 2):
-                found.append(self._source_finding(context, ip, source, hits))
+                network = None if is_internal(ip) else network_of(ip)
+                if network is None:
+                    found.append(self._source_finding(context, [ip]))
+                else:
+                    attackers.setdefault((network, source.place), []).append(ip)
                 continue
             for sid, flow in source.flows.items():
                 by_signature.setdefault(sid, {})[ip] = flow
+        for (network, _place), ips in attackers.items():
+            found.append(self._source_finding(context, ips, network))
         for sid, flows in by_signature.items():
             found.append(self._signature_finding(context, sid, flows))
         if self._total and not self._blocked:
@@ -214,7 +237,14 @@ class IpsAlerts:
         return ""
 
     def _steps(
-        self, category: EtCategory, *, internal: bool, all_blocked: bool, who: str, ip: str
+        self,
+        category: EtCategory,
+        *,
+        internal: bool,
+        all_blocked: bool,
+        who: str,
+        ip: str,
+        network: bool = False,
     ) -> tuple[str, ...]:
         steps: list[str] = []
         if internal:
@@ -230,7 +260,13 @@ class IpsAlerts:
                 "Switch intrusion prevention to blocking (UniFi Network → Settings → "
                 "CyberSecure (or Security) → Intrusion Prevention → mode Notify and Block)."
             )
-        if not internal and ip not in ("", OVERFLOW):
+        if network:
+            steps.append(
+                f"Block the whole range {ip} rather than one address at a time: a single "
+                "firewall rule for the range covers every address this attacker uses (or "
+                "block its country with CyberSecure's region blocking)."
+            )
+        elif not internal and ip not in ("", OVERFLOW):
             steps.append(
                 f"If {ip} keeps coming back, block it (or its country) with a firewall rule "
                 "or CyberSecure's region blocking."
@@ -238,24 +274,41 @@ class IpsAlerts:
         steps.append("Keep the gateway's firmware and threat signatures up to date.")
         return tuple(steps)
 
-    def _source_finding(self, context: Context, ip: str, source: _Source, hits: int) -> Finding:
+    def _source_finding(
+        self, context: Context, ips: list[str], network: str | None = None
+    ) -> Finding:
+        """The card of one attacker: one address, or (``ips`` of more than one) the addresses
+        of ``network`` it took turns with, their hits added up signature by signature."""
+        place = self._sources[ips[0]].place
+        flows: dict[str, _Flow] = {}
+        hits_of: dict[str, int] = {}
+        for ip in ips:
+            hits_of[ip] = 0
+            for sid, flow in self._sources[ip].flows.items():
+                flows.setdefault(sid, _Flow(flow.first_ms, flow.last_ms)).merge(flow)
+                hits_of[ip] += flow.count
+        grouped = network is not None and len(ips) > 1
+        if grouped:  # all addresses of one network: comparable
+            ips = sorted(ips, key=lambda ip: (-hits_of[ip], ipaddress.ip_address(ip)))
+        hits = sum(hits_of.values())
+        ip = network if network is not None and grouped else ips[0]
         internal = is_internal(ip)
-        who = self._who(context, ip, source.place)
-        sids = sorted(source.flows, key=lambda sid: -source.flows[sid].count)
-        total = _Flow(0, 0)
-        total.first_ms = min(flow.first_ms for flow in source.flows.values())
+        if grouped:
+            who = f"{plural(len(ips), 'address', 'addresses')} in {ip}"
+            who = f"{who} ({place})" if place else who
+        else:
+            who = self._who(context, ip, place)
+        sids = sorted(flows, key=lambda sid: -flows[sid].count)
+        total = _Flow(min(flow.first_ms for flow in flows.values()), 0)
         for sid in sids:
-            total.merge(source.flows[sid])
+            total.merge(flows[sid])
         signatures = [self._signatures[sid] for sid in sids]
         top = signatures[0].category
         risk = min(total.worst, min(s.category.level for s in signatures))
         all_blocked = total.blocked == total.count
         severity = severity_for(risk, internal=internal, all_blocked=all_blocked)
         listed = names(
-            [
-                f"{s.text} ({source.flows[sid].count})"
-                for sid, s in zip(sids, signatures, strict=True)
-            ]
+            [f"{s.text} ({flows[sid].count})" for sid, s in zip(sids, signatures, strict=True)]
         )
         labels = names(sorted({s.category.label for s in signatures}))
         if internal:
@@ -267,11 +320,16 @@ class IpsAlerts:
         else:
             blocked = ", all blocked" if all_blocked else ""
             title = f"{plural(hits, 'intrusion alert')} from {who}{blocked}"
-            origin = (
-                f"{who}, an address on the internet, triggered {plural(len(sids), 'signature')} "
-                f"{times(hits)}"
-            )
+            origin = f"{who}, an address on the internet, triggered"
+            if grouped:
+                each = names([f"{address} ({hits_of[address]})" for address in ips])
+                origin = (
+                    f"{who} — {each} — are one network on the internet, most likely a single "
+                    "attacker taking turns. Together they triggered"
+                )
+            origin = f"{origin} {plural(len(sids), 'signature')} {times(hits)}"
         subject = Subject("ip", ip, who)
+        addresses = [Subject("ip", address, address) for address in ips[:24]] if grouped else []
         return Finding(
             id=finding_id(context.site, "ips-source", subject),
             rule="ips-source",
@@ -284,13 +342,14 @@ class IpsAlerts:
                 f"What it means ({labels}): {top.meaning}{self._pro_note(sids)}"
             ),
             remediation=self._steps(
-                top, internal=internal, all_blocked=all_blocked, who=who, ip=ip
+                top, internal=internal, all_blocked=all_blocked, who=who, ip=ip, network=grouped
             ),
             count=hits,
             first_seen_ms=total.first_ms,
             last_seen_ms=total.last_ms,
             subjects=(
                 subject,
+                *addresses,
                 *(Subject("signature", sid, self._signatures[sid].text) for sid in sids[:16]),
             ),
         )

@@ -29,8 +29,10 @@ from unifi_scanner.controller.models import Event
 Builder = Callable[[Mapping[str, Any], Inventory], tuple[str, dict[str, Any]] | None]
 
 _PLACEHOLDER = re.compile(r"\{([A-Z_]+)\}")
-#: v2 ``severity`` to Suricata-style priority (1 high … 3 low).
-_PRIORITY = {"VERY_HIGH": 1, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
+#: v2 threat ``severity`` back to the Suricata priority (1 high … 3 low) it was made from:
+#: priority 1 is VERY_HIGH, 2 HIGH, 3 MEDIUM (docs/emulator.md); LOW is the lowest too.
+#: Reading HIGH as 1 made a priority-2 scan one step worse than its classic alert.
+_PRIORITY = {"VERY_HIGH": 1, "HIGH": 2, "MEDIUM": 3, "LOW": 3}
 _KIND_PREFIX = {
     "access point": "AP",
     "switch": "SW",
@@ -314,7 +316,43 @@ def _wan(state: str | None) -> Builder:
     return build
 
 
+def _threat_source(payload: Mapping[str, Any], fields: dict[str, Any]) -> None:
+    """``src_ip``/``dest_ip`` and where the source is: the classic alert's ``srcipCountry``
+    and ``srcipGeo``, from the source parameter's ``country`` and any geolocation it carries,
+    so the finding names the attacker's country as the classic path does."""
+    for target, names in (
+        ("src_ip", ("SRC_IP", "SOURCE_IP", "SOURCE")),
+        ("dest_ip", ("DST_IP", "DESTINATION_IP", "DESTINATION")),
+    ):
+        for name in names:
+            entry = _param(payload, name)
+            value = _text(entry, "ip", "name", "id")
+            if not value:
+                continue
+            fields[target] = value
+            if target == "src_ip":
+                country = _text(entry, "country", "country_code")
+                if country:
+                    fields["srcipCountry"] = country
+                geo = entry.get("geo")
+                if isinstance(geo, dict):
+                    fields["srcipGeo"] = geo
+                elif _text(entry, "country_name", "organization"):
+                    fields["srcipGeo"] = dict(entry)
+            break
+    if "src_ip" not in fields:
+        client = _text(_param(payload, "CLIENT"), "ip")
+        if client:
+            fields["src_ip"] = client
+
+
 def _threat(action: str) -> Builder:
+    """``EVT_IPS_IpsAlert`` from a ``THREAT_*`` entry, carrying what the classic alert would:
+    the priority the entry's severity was made from, the source's country, the signature's
+    classtype and ``catname`` when the entry has them. The entry's ``subcategory``
+    (``THREAT``, ``HONEYPOT``) is the system log's own filing word, not a Suricata classtype:
+    it would read as "category: THREAT", so only a worded one (with spaces) is taken."""
+
     def build(
         payload: Mapping[str, Any], inventory: Inventory
     ) -> tuple[str, dict[str, Any]] | None:
@@ -326,20 +364,16 @@ def _threat(action: str) -> Builder:
         sid = _text(signature, "id")
         if sid:
             fields["inner_alert_signature_id"] = sid
-        for target, names in (
-            ("src_ip", ("SRC_IP", "SOURCE_IP", "SOURCE")),
-            ("dest_ip", ("DST_IP", "DESTINATION_IP", "DESTINATION")),
-        ):
-            for name in names:
-                value = _text(_param(payload, name), "ip", "name", "id")
-                if value:
-                    fields[target] = value
-                    break
-        if "src_ip" not in fields:
-            client = _text(_param(payload, "CLIENT"), "ip")
-            if client:
-                fields["src_ip"] = client
-        category = _text(_param(payload, "CATEGORY"), "name") or _text(payload, "subcategory")
+        catname = signature.get("catname")
+        if isinstance(catname, (str, list)) and catname:
+            fields["catname"] = catname
+        _threat_source(payload, fields)
+        category = _text(_param(payload, "CATEGORY"), "name") or _text(
+            signature, "category", "classtype"
+        )
+        filed = _text(payload, "subcategory")
+        if not category and filed and " " in filed:
+            category = filed
         if category:
             fields["inner_alert_category"] = category
         priority = _PRIORITY.get(str(payload.get("severity", "")).upper())
