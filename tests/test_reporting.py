@@ -192,3 +192,34 @@ async def test_the_site_description_names_the_report(
     await make_round(settings, store, Clock(T0 + HOUR_MS)).run()
     latest = settings.report_dir / "192.168.1.1-default" / "latest.json"
     assert orjson.loads(latest.read_bytes())["controller"]["site_description"] == "Home"
+
+
+def test_a_daily_report_tells_a_device_that_heated_up_over_the_week(store: SQLiteStore) -> None:
+    from tests.factories import KITCHEN, device_record
+    from unifi_scanner.report import ControllerInfo
+    from unifi_scanner.service import report_site
+
+    # Hourly snapshots from a week before the day reported: 48 °C then warmer day by day. Once
+    # offline among the earliest: neither a baseline (zeros) nor news of the day (no finding).
+    day = 24 * HOUR_MS
+    daily = [48, 50, 52, 55, 57, 59, 61, 63]  # the last is the day reported
+    start = T0 - 7 * day
+    for hour in range(len(daily) * 24):
+        seen = start + hour * HOUR_MS
+        record = device_record(
+            KITCHEN,
+            name="Kitchen AP",
+            model="UAL6",
+            uptime=10 * 86_400 + hour * 3600,
+            state=0 if hour == 1 else 1,
+            general_temperature=daily[hour // 24],
+        )
+        store.write_batch(Batch(devices=[(URL, "default", [record], seen)]))
+    info = ControllerInfo(URL, "unifi-os", "10.3.58", "default")
+    report = report_site(store, info, since_ms=T0, until_ms=T0 + day)
+    (finding,) = report["findings"]
+    assert finding["rule"] == "device-temperature"
+    assert (
+        finding["title"] == "Kitchen AP (U6-Lite) runs 15 °C warmer than 8 days ago: 48 °C → 63 °C"
+    )
+    assert "it ended the period at about 63 °C, 15 °C warmer" in finding["explanation"]

@@ -22,6 +22,12 @@ from typing import Any
 import orjson
 
 from unifi_scanner.analyze import Inventory, analyze
+from unifi_scanner.analyze.health import (
+    TREND_HISTORY_MS,
+    TREND_SAMPLES,
+    temperature,
+    trend_temperature,
+)
 from unifi_scanner.analyze.security import ADMIN_LOGIN
 from unifi_scanner.analyze.thresholds import Thresholds
 from unifi_scanner.collect import SiteCollector
@@ -364,15 +370,40 @@ def report_site(
         thresholds=thresholds.health if thresholds is not None else None,
     )
     url, site = controller.url, controller.site
-    inventory = Inventory(
-        store.devices(site=site, controller=url), store.clients(site=site, controller=url)
-    )
+    devices = store.devices(site=site, controller=url)
+    inventory = Inventory(devices, store.clients(site=site, controller=url))
 
     def snapshots(kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
         for snapshot in store.iter_snapshots(
             kind, site=site, controller=url, since_ms=since_ms, until_ms=until_ms
         ):
             yield snapshot.time_ms, snapshot.record
+
+    def history() -> Iterator[tuple[int, dict[str, Any]]]:
+        # The temperature trend's baseline: each device's earliest readings of the week before
+        # the period, not the week itself. Reading stops once every device whose latest record
+        # has a temperature sensor has its baseline (usually within the first minutes).
+        waiting = {str(d.get("mac")).lower() for d in devices if temperature(d) is not None}
+        kept: dict[str, int] = {}
+        if not waiting:
+            return
+        # Returning early drops the store's generator, which closes its reader.
+        for snapshot in store.iter_snapshots(
+            "devices",
+            site=site,
+            controller=url,
+            since_ms=since_ms - TREND_HISTORY_MS,
+            until_ms=since_ms,
+        ):
+            mac, record = snapshot.mac, snapshot.record
+            if kept.get(mac, 0) >= TREND_SAMPLES or trend_temperature(record) is None:
+                continue
+            kept[mac] = kept.get(mac, 0) + 1
+            yield snapshot.time_ms, record
+            if kept[mac] == TREND_SAMPLES:
+                waiting.discard(mac)
+                if not waiting:
+                    return
 
     admin_sources = {
         str(event.payload["ip"])
@@ -399,6 +430,7 @@ def report_site(
         thresholds=thresholds,
         device_snapshots=fleet.watch(snapshots("devices")),
         client_snapshots=snapshots("clients"),
+        device_history=history(),
         previous_findings=_previous_findings(previous, controller),
         known_admin_sources=admin_sources,
     )

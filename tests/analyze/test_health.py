@@ -309,3 +309,46 @@ def test_channel_utilisation_quotes_each_radios_own_threshold() -> None:
     assert "stayed at or above 90% on 2.4 GHz and 70% on 5 GHz for 3 snapshots" in (
         finding.explanation
     )
+
+
+def _week_before(readings: list[float], **fields: Any) -> list[tuple[int, dict[str, Any]]]:
+    """Snapshots six days before the period, ten minutes apart."""
+    start = T0 - 6 * 24 * 60 * MINUTE
+    return [(start + i * TEN, ap(general_temperature=v, **fields)) for i, v in enumerate(readings)]
+
+
+def test_history_from_the_week_before_shows_a_device_that_runs_warmer_now() -> None:
+    # Steady within the period, so only the week before can tell the rise.
+    period = series([ap(general_temperature=v) for v in (62, 64, 63, 63, 63, 63)])
+    history = _week_before([48, 47, 49, 55, 60])  # only the earliest readings are the baseline
+    finding = one(run([], device_snapshots=period, device_history=history), "device-temperature")
+    assert finding.severity is Severity.LOW
+    assert finding.title == "Kitchen AP (U6-Lite) runs 15 °C warmer than 6 days ago: 48 °C → 63 °C"
+    assert "6 days ago it ran at about 48 °C; it ended the period at about 63 °C" in (
+        finding.explanation
+    )
+    assert finding.first_seen_ms == T0 + TEN  # the first reading 15 °C above the baseline
+    assert rule(run([], device_snapshots=period), "device-temperature") == []  # no history
+    # The rise that counts is a setting.
+    stricter = Thresholds(health=HealthThresholds(temperature_trend_c=16))
+    quiet = run([], device_snapshots=period, device_history=history, thresholds=stricter)
+    assert rule(quiet, "device-temperature") == []
+
+
+def test_history_that_was_as_warm_says_nothing() -> None:
+    period = series([ap(general_temperature=v) for v in (62, 64, 63, 63, 63, 63)])
+    for readings in ([61, 62, 63], [70, 71, 70]):
+        analysis = run([], device_snapshots=period, device_history=_week_before(readings))
+        assert rule(analysis, "device-temperature") == []
+
+
+def test_history_alone_makes_no_findings() -> None:
+    # Offline, busy, restarted and hot before the period: none of it is the period's news.
+    history = [
+        *_week_before([48, 48, 48], cpu="99", mem="99"),
+        *_week_before([90, 96, 97], uptime=60),
+        (T0 - MINUTE, ap(state=0)),
+    ]
+    analysis = run([], device_history=history)
+    assert analysis.findings == []
+    assert analysis.device_snapshots == 0

@@ -215,6 +215,7 @@ def analyze(
     thresholds: Thresholds | None = None,
     device_snapshots: Snapshots = (),
     client_snapshots: Snapshots = (),
+    device_history: Snapshots = (),
     previous_findings: Iterable[Mapping[str, Any] | str] | None = None,
     known_admin_sources: Collection[str] = (),
 ) -> Analysis:
@@ -222,6 +223,9 @@ def analyze(
 
     ``device_snapshots``/``client_snapshots`` are ``(time_ms, stat/device or stat/sta
     record)`` in time order; without them the health checks have nothing to say.
+    ``device_history`` are ``stat/device`` snapshots from before ``period_start_ms`` (the
+    week before, in time order): only the temperature trend reads them, as its baseline, so a
+    daily report can tell a device that heated up over the week; they make no findings.
     ``previous_findings`` (the previous report's ``findings``, or their ids) turns on the
     new/ongoing/resolved comparison; pass an empty list when there was no previous report.
     ``known_admin_sources`` are addresses admins logged in from before this period.
@@ -252,6 +256,9 @@ def analyze(
     total = sum(counts.values())
 
     health = DeviceHealth(thresholds.health, timeline)
+    for time_ms, record in device_history:
+        if time_ms < period_start_ms:
+            health.remember(time_ms, record)
     for time_ms, record in device_snapshots:
         inventory.add_device(record, replace=False)
         health.feed(time_ms, record)

@@ -2,7 +2,9 @@
 
 Snapshots arrive as ``(time_ms, record)`` in time order. For each device a few numbers are
 kept (levels reached, peaks, streaks, the first and last temperatures), never the snapshots
-themselves, so memory grows with the number of devices only. Values are parsed the way
+themselves, so memory grows with the number of devices only. Snapshots from before the period
+(:meth:`DeviceHealth.remember`) only lend the temperature trend a baseline, so that a daily
+report can tell an access point that heated up over the week. Values are parsed the way
 controllers send them: ``system-stats`` CPU and memory and ``poe_power`` are strings,
 temperatures come as ``general_temperature`` (switches) or a ``temperatures`` list (gateways).
 The findings are written by :mod:`.health_findings`.
@@ -32,6 +34,9 @@ UPGRADE_SLACK_MS = 15 * 60_000
 UPGRADING = 4
 #: Temperature samples averaged at each end of the period for the trend.
 TREND_SAMPLES = 3
+#: How far before the period the temperature trend looks back. A week, so that a daily (or
+#: weekly) report compares the same time of day and a slow drift shows as one rise.
+TREND_HISTORY_MS = 7 * 24 * 3_600_000
 #: ``state`` codes of ``stat/device`` that mean trouble (0, disconnected, is an outage).
 PROBLEM_STATES = {
     2: "waiting to be adopted",
@@ -57,6 +62,48 @@ def number(value: Any) -> float | None:
     else:
         return None
     return result if math.isfinite(result) else None
+
+
+def temperature(record: Mapping[str, Any]) -> tuple[float, str] | None:
+    """The hottest reading of a record and its sensor: ``general_temperature`` (switches,
+    access points) is the ``board``; a ``temperatures`` list (gateways) names its sensors."""
+    readings: list[tuple[float, str]] = []
+    general = number(record.get("general_temperature"))
+    if general is not None:
+        readings.append((general, "board"))
+    sensors = record.get("temperatures")
+    if isinstance(sensors, list):
+        for sensor in sensors:
+            if isinstance(sensor, Mapping):
+                value = number(sensor.get("value"))
+                label = sensor.get("name") or sensor.get("type") or "sensor"
+                if value is not None:
+                    readings.append((value, str(label)))
+    return max(readings) if readings else None
+
+
+def trend_temperature(record: Mapping[str, Any]) -> float | None:
+    """The temperature a record from before the period gives the trend; None from an offline
+    device (it reports zeros, not measurements)."""
+    reading = temperature(record)
+    return reading[0] if reading is not None and record.get("state") != 0 else None
+
+
+@dataclass(slots=True)
+class Baseline:
+    """A device's first :data:`TREND_SAMPLES` temperatures before the period, however much
+    history is fed; :attr:`ready` with all of them (one reading could be a spike)."""
+
+    first_ms: int
+    temperatures: list[float] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return len(self.temperatures) >= TREND_SAMPLES
+
+    @property
+    def average(self) -> float:
+        return sum(self.temperatures) / len(self.temperatures)
 
 
 @dataclass(slots=True)
@@ -119,6 +166,10 @@ class DeviceState:
     """Average of the first temperatures: where the device started."""
     risen_ms: int | None = None
     """When it first ran ``temperature_rise_c`` above its start."""
+    earlier: Baseline | None = None
+    """Its temperatures before the period, when history was fed and is :attr:`~Baseline.ready`."""
+    warmer_ms: int | None = None
+    """When it first ran ``temperature_trend_c`` above :attr:`earlier`."""
     overheating_ms: int | None = None
     cpu: Level | None = None
     memory: Level | None = None
@@ -147,7 +198,23 @@ class DeviceHealth:
         self.thresholds = thresholds
         self.timeline = timeline
         self.devices: dict[str, DeviceState] = {}
+        self.history: dict[str, Baseline] = {}
         self.snapshots = 0
+
+    def remember(self, time_ms: int, record: Mapping[str, Any]) -> None:
+        """Take a record from before the period, in time order and before any :meth:`feed`.
+
+        Only its temperature is kept, as the baseline of the trend: history says where a
+        device came from, never what happened in the period, so it makes no device (and no
+        offline, load or restart finding) of its own.
+        """
+        mac = record.get("mac")
+        value = trend_temperature(record)
+        if not isinstance(mac, str) or not mac or value is None:
+            return
+        baseline = self.history.setdefault(mac.lower(), Baseline(first_ms=time_ms))
+        if not baseline.ready:
+            baseline.temperatures.append(value)
 
     def feed(self, time_ms: int, record: Mapping[str, Any]) -> None:
         """Take one device record as it was at ``time_ms``; unusable records are skipped."""
@@ -159,6 +226,8 @@ class DeviceHealth:
         if device is None:
             kind = TYPE_KINDS.get(record.get("type"), "device")  # type: ignore[arg-type]
             device = self.devices[mac] = DeviceState(kind=kind, first_ms=time_ms)
+            earlier = self.history.get(mac)
+            device.earlier = earlier if earlier is not None and earlier.ready else None
         self.snapshots += 1
         device.samples += 1
         device.last_ms = max(device.last_ms, time_ms)
@@ -196,23 +265,12 @@ class DeviceHealth:
             device.last_seen_s = seen
 
     def _temperature(self, device: DeviceState, time_ms: int, record: Mapping[str, Any]) -> None:
-        readings: list[tuple[float, str]] = []
-        general = number(record.get("general_temperature"))
-        if general is not None:
-            readings.append((general, "board"))
-        sensors = record.get("temperatures")
-        if isinstance(sensors, list):
-            for sensor in sensors:
-                if isinstance(sensor, Mapping):
-                    value = number(sensor.get("value"))
-                    label = sensor.get("name") or sensor.get("type") or "sensor"
-                    if value is not None:
-                        readings.append((value, str(label)))
         if record.get("overheating") is True and device.overheating_ms is None:
             device.overheating_ms = time_ms
-        if not readings:
+        reading = temperature(record)
+        if reading is None:
             return
-        value, sensor = max(readings)
+        value, sensor = reading
         t = self.thresholds
         if device.temperature is None:
             device.temperature = Level(t.temperature_warning_c, t.temperature_critical_c, 1)
@@ -229,6 +287,12 @@ class DeviceHealth:
             and value - device.baseline >= t.temperature_rise_c
         ):
             device.risen_ms = time_ms
+        if (
+            device.warmer_ms is None
+            and device.earlier is not None
+            and value - device.earlier.average >= t.temperature_trend_c
+        ):
+            device.warmer_ms = time_ms
         device.last_temperatures.append(value)
 
     def _load(self, device: DeviceState, which: str, value: float | None, time_ms: int) -> None:

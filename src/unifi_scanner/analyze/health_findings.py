@@ -2,8 +2,9 @@
 
 The measurements are here: temperature with its trend, CPU, memory, PoE budget and channel
 utilisation. Warning levels make medium findings, critical levels severe ones; a temperature
-trend alone is low. The device's state (offline, stuck, restarts seen in the uptime, long
-uptime, firmware waiting) is judged in :mod:`.health_status`.
+trend alone is low, whether it rose within the period or since the week before it (history).
+The device's state (offline, stuck, restarts seen in the uptime, long uptime, firmware
+waiting) is judged in :mod:`.health_status`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import band, duration, names, number, plural
 
 _SEVERITY = {2: Severity.SEVERE, 1: Severity.MEDIUM}
+_DAY_MS = 24 * 3_600_000
+_CHANGED = (
+    "something around it changed (sun on a roof or a window, a closet without cooling, a "
+    "failing fan)."
+)
 
 
 def health_findings(health: DeviceHealth, context: Context) -> list[Finding]:
@@ -55,13 +61,17 @@ def _temperature(
     level = device.temperature
     t = health.thresholds
     rise = end_rise = 0.0
+    end = sum(device.last_temperatures) / max(len(device.last_temperatures), 1)
     if level is not None and device.baseline is not None:
-        rise = level.peak - device.baseline
-        end_rise = sum(device.last_temperatures) / len(device.last_temperatures) - device.baseline
+        rise, end_rise = level.peak - device.baseline, end - device.baseline
     critical = device.overheating_ms is not None or (level is not None and level.level == 2)
     warm = level is not None and level.level >= 1
     heated = device.risen_ms is not None
-    if not (critical or warm or heated):
+    # Against the week before (history): where it ended the period, not a passing peak.
+    earlier = device.earlier
+    trend = end - earlier.average if earlier is not None else 0.0
+    warmer = device.warmer_ms is not None and trend >= t.temperature_trend_c
+    if not (critical or warm or heated or warmer):
         return None
     name = subject.name
     sentences = []
@@ -83,6 +93,12 @@ def _temperature(
         )
     if device.overheating_ms is not None:
         sentences.append(f"The controller flagged {name} as overheating.")
+    ago = _ago(device.last_ms - earlier.first_ms) if earlier is not None else ""
+    if warmer and earlier is not None:
+        sentences.append(
+            f"{ago[:1].upper()}{ago[1:]} it ran at about {number(earlier.average)} °C; it ended "
+            f"the period at about {number(end)} °C, {number(trend)} °C warmer: {_CHANGED}"
+        )
     if heated and device.baseline is not None and level is not None:
         now = (
             "and was still that warm at the end of the period"
@@ -91,8 +107,7 @@ def _temperature(
         )
         sentences.append(
             f"It started the period at about {number(device.baseline)} °C, heated up by "
-            f"{number(rise)} °C {now}: something around it changed (sun on a roof or a "
-            "window, a closet without cooling, a failing fan)."
+            f"{number(rise)} °C {now}" + ("." if warmer else f": {_CHANGED}")
         )
     sentences.append("Electronics that run too hot throttle, restart and wear out early.")
     hottest = f"{number(level.peak)} °C" if level is not None else ""
@@ -101,13 +116,24 @@ def _temperature(
         title = f"{name} is overheating" + (f": {hottest}" if hottest else "")
     elif warm:
         severity, title = Severity.MEDIUM, f"{name} is running hot: {hottest}"
+    elif warmer and earlier is not None:
+        severity = Severity.LOW
+        title = (
+            f"{name} runs {number(trend)} °C warmer than {ago}: "
+            f"{number(earlier.average)} °C → {number(end)} °C"
+        )
     else:
         severity, title = Severity.LOW, f"{name} heated up by {number(rise)} °C (to {hottest})"
     started = [
         moment
         for moment in (level.warning_ms if level else None, device.overheating_ms)
         if moment is not None
-    ] or [device.risen_ms or device.first_ms]
+    ] or [
+        min(
+            (m for m in (device.risen_ms, device.warmer_ms) if m is not None),
+            default=device.first_ms,
+        )
+    ]
     return health_finding(
         context,
         "device-temperature",
@@ -127,6 +153,12 @@ def _temperature(
         min(started),
         device.last_ms,
     )
+
+
+def _ago(span_ms: int) -> str:
+    """``6 days ago`` for a trend's span; under a day and a half in hours and minutes."""
+    days = round(span_ms / _DAY_MS)
+    return f"{plural(days, 'day') if days >= 2 else duration(span_ms / 1000)} ago"
 
 
 def _load_finding(

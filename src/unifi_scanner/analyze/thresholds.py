@@ -85,6 +85,9 @@ class HealthThresholds:
     temperature_rise_c: float = 15.0
     """A device this much warmer at the end of the period than at its start is reported even
     below the warning level (a failing fan, a blocked vent, summer in the loft)."""
+    temperature_trend_c: float = 15.0
+    """A device this much warmer at the end of the period than in its earliest snapshots of the
+    week before is reported even below the warning level: a slow drift no single report sees."""
     cpu_warning_pct: float = 85.0
     """CPU use at or above this for ``sustained_samples`` snapshots in a row is a warning."""
     cpu_critical_pct: float = 95.0
