@@ -197,7 +197,7 @@ async def test_the_site_description_names_the_report(
 def test_a_daily_report_tells_a_device_that_heated_up_over_the_week(store: SQLiteStore) -> None:
     from tests.factories import KITCHEN, device_record
     from unifi_scanner.report import ControllerInfo
-    from unifi_scanner.service import report_site
+    from unifi_scanner.site_report import report_site
 
     # Hourly snapshots from a week before the day reported: 48 °C then warmer day by day. Once
     # offline among the earliest: neither a baseline (zeros) nor news of the day (no finding).

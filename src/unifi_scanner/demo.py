@@ -21,7 +21,8 @@ from unifi_scanner.controller import ControllerError, ControllerSession
 from unifi_scanner.controller.tls import make_ssl_context
 from unifi_scanner.emulator import Emulator, EmulatorConfig
 from unifi_scanner.log import get_logger
-from unifi_scanner.service import SiteFollower, report_site, wall_ms, write_report_files
+from unifi_scanner.service import SiteFollower, wall_ms
+from unifi_scanner.site_report import report_site, write_report_files
 from unifi_scanner.store import BatchWriter, SQLiteStore
 
 log = get_logger(__name__)

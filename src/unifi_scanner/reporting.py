@@ -29,7 +29,8 @@ from unifi_scanner.config import Settings
 from unifi_scanner.deliver import Deliverer, DeliveryError
 from unifi_scanner.log import get_logger
 from unifi_scanner.report import ControllerInfo
-from unifi_scanner.service import read_previous_report, report_site, wall_ms
+from unifi_scanner.service import wall_ms
+from unifi_scanner.site_report import read_previous_report, report_site
 from unifi_scanner.store import SQLiteStore, StoreReader
 
 log = get_logger(__name__)

@@ -13,7 +13,8 @@ from unifi_scanner.collect.admin import SUPER_SITE, AdminFeed
 from unifi_scanner.config import ControllerConfig
 from unifi_scanner.emulator import Emulator
 from unifi_scanner.report import ControllerInfo
-from unifi_scanner.service import ControllerFollower, report_site
+from unifi_scanner.service import ControllerFollower
+from unifi_scanner.site_report import report_site
 from unifi_scanner.store import BatchWriter, SQLiteStore
 
 MakeEmulator = Callable[..., Awaitable[Emulator]]

@@ -19,7 +19,7 @@ from unifi_scanner.report import (
     render_text,
 )
 from unifi_scanner.report.render import md
-from unifi_scanner.service import write_report_files
+from unifi_scanner.site_report import write_report_files
 
 RENDERERS = [render_html, render_email_html, render_text, render_markdown]
 IDS = ["html", "email", "text", "markdown"]

@@ -9,12 +9,8 @@ from pathlib import Path
 from unifi_scanner.commands.output import print_paths, print_summary, settings_from
 from unifi_scanner.config import ConfigError
 from unifi_scanner.report import ControllerInfo
-from unifi_scanner.service import (
-    read_previous_report,
-    report_site,
-    wall_ms,
-    write_report_files,
-)
+from unifi_scanner.service import wall_ms
+from unifi_scanner.site_report import read_previous_report, report_site, write_report_files
 from unifi_scanner.store import SQLiteStore, StoreError
 
 
