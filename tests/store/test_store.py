@@ -300,6 +300,32 @@ def test_report_cursors(store: SQLiteStore) -> None:
     assert store.cursor(CONTROLLER, "other") is None
 
 
+def test_close_waits_for_a_prune_running_in_a_worker_thread(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A writer task cancelled at shutdown leaves its worker thread pruning; closing the
+    # connection under it crashed the whole process (SIGSEGV in a test run).
+    started, done = threading.Event(), []
+
+    def slow_prune(db: sqlite3.Connection, now_ms: int, retention: object) -> object:
+        started.set()
+        time.sleep(0.3)
+        db.execute("SELECT count(*) FROM events").fetchone()  # still open
+        done.append(time.monotonic())
+        return None
+
+    monkeypatch.setattr(sqlite_module, "prune", slow_prune)
+    from unifi_scanner.store.retention import Retention
+
+    worker = threading.Thread(target=store.prune, args=(T0, Retention()))
+    worker.start()
+    assert started.wait(5)
+    store.close()
+    closed = time.monotonic()
+    worker.join(5)
+    assert done and done[0] <= closed
+
+
 def test_retention_by_age_and_by_size(store: SQLiteStore) -> None:
     from unifi_scanner.store.retention import DAY_MS, Retention, prune, size_bytes
 

@@ -26,6 +26,7 @@ from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.log import get_logger
 from unifi_scanner.store.history import LiveEvents
 from unifi_scanner.store.reads import StoreReads
+from unifi_scanner.store.retention import PruneResult, Retention, prune
 from unifi_scanner.store.schema import SCHEMA_VERSION, SchemaError, migrate
 
 log = get_logger(__name__)
@@ -165,6 +166,13 @@ class SQLiteStore(StoreReads):
         return self._db
 
     # -- writing (single writer) --------------------------------------------------------------
+
+    def prune(self, now_ms: int, retention: Retention) -> PruneResult:
+        """Apply ``retention`` on the writer's connection, like a batch: under the write lock,
+        so that :meth:`close` waits for a prune running in a worker thread (closing the
+        connection under it crashed the process)."""
+        with self._write_lock:
+            return prune(self._db, now_ms, retention)
 
     def write_batch(self, batch: Batch) -> WriteResult:
         """Commit a batch atomically: all of it or, on error, none of it."""

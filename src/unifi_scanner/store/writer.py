@@ -25,7 +25,7 @@ from typing import Any
 from unifi_scanner.controller.models import Event
 from unifi_scanner.controller.websocket import Gap
 from unifi_scanner.log import get_logger
-from unifi_scanner.store.retention import Retention, prune
+from unifi_scanner.store.retention import Retention
 from unifi_scanner.store.sqlite import Batch, SQLiteStore
 
 log = get_logger(__name__)
@@ -298,7 +298,7 @@ class BatchWriter:
         self._last_prune = now
         try:
             result = await asyncio.to_thread(
-                prune, self.store.connection, time.time_ns() // 1_000_000, self.retention
+                self.store.prune, time.time_ns() // 1_000_000, self.retention
             )
         except sqlite3.Error as exc:
             log.error("pruning the event store failed", path=str(self.store.path), error=str(exc))
