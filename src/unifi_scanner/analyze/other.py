@@ -13,7 +13,7 @@ from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject,
 from unifi_scanner.analyze.inventory import Inventory
 from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import times
-from unifi_scanner.analyze.v2 import message
+from unifi_scanner.analyze.v2_params import message
 from unifi_scanner.controller.models import Event
 
 MAX_KEYS = 100

@@ -11,15 +11,8 @@ Templates are ``str.format`` strings over a fixed context: ``{subject}``, ``{kin
 device's kind: access point, switch…), ``{count}``, ``{times}``, ``{clients}``/
 ``{n_clients}``, ``{devices}``/``{n_devices}``, ``{details}``/``{ports}`` (the distinct values
 of ``detail_field``) and one entry per tally (see :class:`Rule`). Names in them come from the
-controller and are escaped by the report renderers, never here.
-
-A template may hold *sections*: ``[first|second|third]`` lists its items joined in plain
-English ("first, second and third"), leaving out every item that names a tally (``{blocked}``
-or ``{blocked_times}``) that is zero, so that a title reads "was blocked twice", not "was
-blocked twice and unblocked 0 times". Sections nest: an item whose inner section loses all its
-items is left out too, so a whole sentence about a zero tally disappears
-(``[Guests logged in [{voucher_times} with a voucher|…]. ]``). A section left without items
-renders as nothing. Square brackets and ``|`` are therefore reserved in templates.
+controller and are escaped by the report renderers, never here. A template may also hold
+``[a|b]`` sections that leave out what a zero tally would say (:mod:`.templates`).
 """
 
 from __future__ import annotations
@@ -27,7 +20,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from string import Formatter
 from typing import Literal, Protocol
 
 from unifi_scanner.analyze.findings import (
@@ -39,6 +31,7 @@ from unifi_scanner.analyze.findings import (
     subjects,
 )
 from unifi_scanner.analyze.inventory import DEVICE_FIELDS, DEVICE_KINDS, Inventory
+from unifi_scanner.analyze.templates import Template
 from unifi_scanner.analyze.text import names, plural, ports, times
 from unifi_scanner.controller.models import Event
 
@@ -89,8 +82,8 @@ class Rule:
 
     ``tallies`` names sub-counts by event key (``{"connects": {...}, "disconnects": {...}}``),
     available in the templates as ``{connects}`` and ``{connects_times}``; template sections
-    (``[…|…]``, see the module) leave out what a zero tally would say. ``detail_field`` is a
-    payload field (``port``, ``channel``) whose distinct values the templates list.
+    (``[…|…]``, see :mod:`.templates`) leave out what a zero tally would say. ``detail_field``
+    is a payload field (``port``, ``channel``) whose distinct values the templates list.
     """
 
     id: str
@@ -106,121 +99,6 @@ class Rule:
 
     def processor(self) -> GroupingProcessor:
         return GroupingProcessor(self)
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """Literal template text, with the tallies its fields name (dropped when one is zero)."""
-
-    text: str
-    tallies: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Section:
-    """``[a|b|c]``: items (each a sequence of parts), joined in plain English when rendered."""
-
-    items: tuple[tuple[_Text | _Section, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """A rule template with its sections worked out once (see the module docstring).
-
-    :meth:`render` gives a ``str.format`` template without sections for one group's tallies;
-    the caller fills in the fields afterwards, so brackets in controller names never matter.
-    """
-
-    parts: tuple[_Text | _Section, ...]
-
-    @classmethod
-    def parse(cls, template: str, tallies: frozenset[str] = frozenset()) -> Template:
-        """Split ``template`` into text and sections; ``tallies`` are the rule's tally names.
-
-        Raises :class:`ValueError` for unbalanced brackets: a rule's text is ours, so a
-        mistake in it should fail loudly, not print stray brackets.
-        """
-        stack: list[list[list[_Text | _Section]]] = [[[]]]
-        text: list[str] = []
-
-        def flush() -> None:
-            if text:
-                literal = "".join(text)
-                stack[-1][-1].append(_Text(literal, _tallies_in(literal, tallies)))
-                text.clear()
-
-        index = 0
-        while index < len(template):
-            char = template[index]
-            if char == "{" and template.startswith("{{", index):
-                text.append("{{")
-                index += 2
-                continue
-            if char == "{":
-                end = template.find("}", index)
-                if end < 0:
-                    raise ValueError(f"unclosed field in template: {template!r}")
-                text.append(template[index : end + 1])
-                index = end + 1
-                continue
-            if char == "[":
-                flush()
-                stack.append([[]])
-            elif char == "|" and len(stack) > 1:
-                flush()
-                stack[-1].append([])
-            elif char == "]":
-                if len(stack) == 1:
-                    raise ValueError(f"unbalanced ']' in template: {template!r}")
-                flush()
-                items = stack.pop()
-                stack[-1][-1].append(_Section(tuple(tuple(item) for item in items)))
-            else:
-                text.append(char)
-            index += 1
-        if len(stack) != 1:
-            raise ValueError(f"unclosed '[' in template: {template!r}")
-        flush()
-        return cls(tuple(stack[0][0]))
-
-    def render(self, counts: Mapping[str, int]) -> str:
-        """The template for a group whose tallies are ``counts``, zero tallies left out."""
-        return "".join(_render_part(part, counts) or "" for part in self.parts)
-
-
-def _tallies_in(text: str, tallies: frozenset[str]) -> frozenset[str]:
-    """The tallies the fields of ``text`` name: ``{roams}`` and ``{roams_times}`` → roams."""
-    named = set()
-    for _, field_name, _, _ in Formatter().parse(text):
-        if field_name is None:
-            continue
-        name = field_name.removesuffix("_times")
-        if field_name in tallies:
-            named.add(field_name)
-        elif name in tallies:
-            named.add(name)
-    return frozenset(named)
-
-
-def _render_part(part: _Text | _Section, counts: Mapping[str, int]) -> str | None:
-    """A section's items that survive, joined; ``None`` when none does."""
-    if isinstance(part, _Text):
-        return part.text
-    kept = [text for item in part.items if (text := _render_item(item, counts)) is not None]
-    return names(kept, limit=len(kept)) if kept else None
-
-
-def _render_item(item: tuple[_Text | _Section, ...], counts: Mapping[str, int]) -> str | None:
-    """One section item, or ``None`` when it names a zero tally or an inner section is empty."""
-    out = []
-    for part in item:
-        if isinstance(part, _Text) and any(counts.get(name, 1) == 0 for name in part.tallies):
-            return None
-        text = _render_part(part, counts)
-        if text is None:
-            return None
-        out.append(text)
-    return "".join(out)
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
-from unifi_scanner.analyze.ips import is_internal
+from unifi_scanner.analyze.ips_hits import is_internal
 from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import names, plural, ports, times
 from unifi_scanner.controller.models import Event
