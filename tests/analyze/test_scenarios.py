@@ -202,7 +202,9 @@ def test_emulated_overheating_is_told_warning_then_critical() -> None:
     _events, analysis = main_site("overheating", snapshots=True)
     temperatures = rule(analysis, "device-temperature")
     core = next(f for f in temperatures if f.severity is Severity.SEVERE)
-    assert "(warning from 80 °C)" in core.explanation
+    warning = core.explanation.index("(warning from 80 °C)")
+    assert core.explanation.index("(critical from 95 °C)") > warning  # warning, then critical
+    assert core.title.startswith("Core Switch (US48P500) is overheating")
     assert rule(analysis, "device-overheated") == []  # folded into the measured finding
     assert any("heated up by" in f.title for f in temperatures)  # the AP under the roof
 
