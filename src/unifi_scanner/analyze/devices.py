@@ -9,6 +9,7 @@ is not reported again from the snapshots' uptime. Outages themselves are in :mod
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from unifi_scanner.analyze.catalogue import device_keys
@@ -40,14 +41,24 @@ class DeviceTimeline:
         if kind is not None:
             self.kinds[mac] = kind
 
-    def devices_with(self, reason: str, start_ms: int, end_ms: int) -> list[str]:
-        """Devices for which ``reason`` was noted within ``[start_ms, end_ms]``."""
-        return [mac for mac in self._marks if self.seen(mac, reason, start_ms, end_ms)]
+    def marks_of(self, reasons: Collection[str]) -> tuple[list[int], list[str]]:
+        """Every mark of one of ``reasons``, of any device, in time order: ``(times, macs)``.
 
-    def seen(self, mac: str, reason: str, start_ms: int, end_ms: int) -> bool:
-        """Whether ``reason`` was noted for ``mac`` within ``[start_ms, end_ms]``."""
+        For many windows asked about the same reasons (an outage check per outage span), one
+        sorted list and a bisection per window instead of a scan of every device's marks.
+        """
+        marks = sorted(
+            (time_ms, mac)
+            for mac, noted_marks in self._marks.items()
+            for time_ms, noted in noted_marks
+            if noted in reasons
+        )
+        return [time_ms for time_ms, _ in marks], [mac for _, mac in marks]
+
+    def seen(self, mac: str, reasons: Collection[str], start_ms: int, end_ms: int) -> bool:
+        """Whether one of ``reasons`` was noted for ``mac`` within ``[start_ms, end_ms]``."""
         return any(
-            start_ms <= time_ms <= end_ms and noted == reason
+            start_ms <= time_ms <= end_ms and noted in reasons
             for time_ms, noted in self._marks.get(mac, ())
         )
 

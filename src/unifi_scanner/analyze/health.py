@@ -396,4 +396,4 @@ class DeviceHealth:
             return True
         start_ms = min(booted_ms, then_ms) - UPGRADE_SLACK_MS
         end_ms = time_ms + UPGRADE_SLACK_MS
-        return any(self.timeline.seen(mac, r, start_ms, end_ms) for r in UPGRADE_REASONS)
+        return self.timeline.seen(mac, UPGRADE_REASONS, start_ms, end_ms)

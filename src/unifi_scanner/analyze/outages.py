@@ -12,6 +12,7 @@ cut the port's PoE power is explained by that.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from unifi_scanner.analyze.catalogue import device_keys
@@ -81,6 +82,8 @@ class DeviceOutages:
         self._timeline = timeline
         self._devices: dict[str, _Device] = {}
         self._power_cuts: dict[str, list[tuple[int, str | None]]] = {}
+        # Upgrade steps of every device (times, macs) in time order, gathered for findings.
+        self._upgrades: tuple[list[int], list[str]] = ([], [])
 
     def feed(self, event: Event) -> None:
         found = device_of(event)
@@ -113,6 +116,7 @@ class DeviceOutages:
     # -- findings ---------------------------------------------------------------------------
 
     def findings(self, context: Context) -> list[Finding]:
+        self._upgrades = self._timeline.marks_of(UPGRADE_REASONS)
         stories = {mac: self._story(context, mac, d) for mac, d in self._devices.items()}
         self._link_upstream(context, stories)
         self._link_power_cuts(context, stories)
@@ -151,11 +155,8 @@ class DeviceOutages:
     def _upgrading(self, start_ms: int, end_ms: int) -> set[str]:
         """Devices with any step of an upgrade (scheduled, failed, done) in the window: each
         of them restarted, whatever the outcome."""
-        return {
-            mac
-            for reason in UPGRADE_REASONS
-            for mac in self._timeline.devices_with(reason, start_ms, end_ms)
-        }
+        times, macs = self._upgrades
+        return set(macs[bisect_left(times, start_ms) : bisect_right(times, end_ms)])
 
     def _upstream_kind(self, context: Context, mac: str) -> bool:
         kind = self._timeline.kinds.get(mac) or context.inventory.device_kind(mac, "")
