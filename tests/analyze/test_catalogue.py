@@ -160,7 +160,7 @@ def test_channel_changes_list_the_new_channels_whether_str_or_int() -> None:
     ]
     finding = only(run(events), "channel-changes")
     assert finding.title == "Office AP (UAP-AC-Pro) changed channel twice"
-    assert "New channels: 36 and 149." in finding.explanation
+    assert "It moved to channels 36 and 149." in finding.explanation
 
 
 def test_client_blocked_counts_blocks_and_unblocks_per_client() -> None:

@@ -113,7 +113,7 @@ def test_interference_is_one_finding_per_access_point_with_its_channels() -> Non
     assert finding.category is Category.WIRELESS
     # The distinct channels, in numeric order, under a noun that suits a list.
     assert finding.explanation.startswith(
-        f"{KITCHEN_AP} heard strong radio noise. Channels affected: 6 and 11. Interference"
+        f"{KITCHEN_AP} heard strong radio noise on channels 6 and 11. Interference"
     )
     assert "(channel: 6 and 11)" not in finding.explanation
     assert f"set the channel of {KITCHEN_AP} by hand" in finding.remediation[0]
@@ -130,10 +130,10 @@ def test_interference_on_two_access_points_is_two_findings() -> None:
     findings = {f.subjects[0].id: f for f in rule(run(events), "wifi-interference")}
     assert set(findings) == {KITCHEN, OFFICE}
     assert findings[KITCHEN].title == f"{KITCHEN_AP} reported possible interference once"
-    assert "Channels affected: 36." in findings[KITCHEN].explanation
+    assert "radio noise on channel 36." in findings[KITCHEN].explanation
     office = findings[OFFICE]
     assert office.title == f"{OFFICE_AP} reported possible interference once"
-    assert "Channels affected: not recorded." in office.explanation
+    assert "radio noise on an unrecorded channel." in office.explanation
     assert (office.count, office.first_seen_ms, office.last_seen_ms) == (
         1,
         T0 + MINUTE,

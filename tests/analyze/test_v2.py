@@ -415,7 +415,7 @@ def test_v2_dfs_radar_and_the_channel_change_are_explained_together() -> None:
         "as the law requires, moved to channel 44 (within 25 s)."
     )
     changes = one(analysis, "channel-changes")
-    assert changes.count == 1 and "New channels: 44." in changes.explanation
+    assert changes.count == 1 and "It moved to channel 44." in changes.explanation
     assert rule(analysis, "other-activity") == []
     assert dict(analysis.by_key) == {"DFS_RADAR_DETECTED": 1, "DEVICE_CHANNEL_CHANGED": 1}
 

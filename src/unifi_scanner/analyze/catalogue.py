@@ -76,7 +76,7 @@ CHANNEL_CHANGE = Rule(
     explanation=(
         "An access point changes channel when it finds a cleaner one, on a schedule, or "
         "because it had to leave a radar channel. Clients on that radio reconnect briefly. "
-        "New channels: {details}."
+        "It moved to {channels}."
     ),
     group_by="device",
     detail_field="channel_to",
@@ -149,8 +149,7 @@ WIFI_INTERFERENCE = Rule(
     severity=Severity.MEDIUM,
     title="{subject} reported possible interference {times}",
     explanation=(
-        # "Channels affected: 6 and 11.", not "(channel: 6 and 11)": a list needs the plural.
-        "{subject} heard strong radio noise. Channels affected: {details}. Interference "
+        "{subject} heard strong radio noise on {channels}. Interference "
         "(neighbouring networks, microwave ovens, baby monitors, wireless cameras) slows WiFi "
         "down and makes clients drop."
     ),

@@ -32,7 +32,7 @@ from unifi_scanner.analyze.findings import (
 )
 from unifi_scanner.analyze.inventory import DEVICE_FIELDS, DEVICE_KINDS, Inventory
 from unifi_scanner.analyze.templates import Template
-from unifi_scanner.analyze.text import names, plural, ports, times
+from unifi_scanner.analyze.text import channels, names, plural, ports, times
 from unifi_scanner.controller.models import Event
 
 GroupBy = Literal["site", "device", "client", "key"]
@@ -310,6 +310,7 @@ class GroupingProcessor:
                 "devices": names([s.name for s in devices]),
                 "details": names(details) if details else "not recorded",
                 "ports": ports(details),
+                "channels": channels(details),
             }
             counts: dict[str, int] = {}
             for tally, slots in tally_slots.items():
