@@ -52,9 +52,25 @@ async def test_check_passes_and_explains_each_step(
         "websocket + system-log",
         "handshake ok; first frame:",
         "the system log answers (",
+        "logins to the controller are reported",
         "Everything the scanner needs works.",
     ):
         assert expected in printed
+
+
+async def test_check_warns_when_the_controller_level_socket_is_refused(
+    make_emulator: MakeEmulator, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = await make_emulator(
+        scenario="steady", password="pw", speed=60.0, super_site_socket=False
+    )
+    env.setenv("UNIFI_PORT", str(emulator.port))
+    env.setenv("UNIFI_CA_FILE", str(emulator.ca_file))
+    assert await run_cli("check", "--wait", "5s") == 0  # the scanner works without it
+    printed = " ".join(capsys.readouterr().out.split())  # rich wraps long lines
+    assert "refused the handshake (HTTP 403): logins to the controller will not be reported" in (
+        printed
+    )
 
 
 async def test_check_fails_on_a_wrong_password_with_the_fix(

@@ -2,8 +2,9 @@
 
 One line per check, ✓ / ! / ✗ with the reason and the fix: reachability (port and kind),
 TLS (policy and fingerprint), login, Network version, which event sources will be used and
-why, sites, and for each site the WebSocket handshake and its first frame. Exit code 0 only
-if the scanner can work with every configured controller.
+why, sites, for each site the WebSocket handshake and its first frame, and the handshake of
+the controller-level socket that announces admin logins. Exit code 0 only if the scanner can
+work with every configured controller.
 
 ``--trust`` pins the certificate the controller presents now (trust on first use): later
 runs refuse any other certificate and show both fingerprints.
@@ -24,6 +25,7 @@ from rich.text import Text
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
+from unifi_scanner.collect.admin import SUPER_SITE
 from unifi_scanner.collect.backfill import Backfiller, Window
 from unifi_scanner.commands.output import out, print_table, settings_from
 from unifi_scanner.config import ControllerConfig, Settings, ssh_settings
@@ -217,6 +219,7 @@ async def _login_and_sites(
     report.add("event sources", OK, f"{' + '.join(sources.names)}: {sources.reason}")
     for site in wanted:
         report.add(f"websocket {site}", *await _first_frame(session, site, wait))
+    report.add("admin logins", *await _admin_socket(session))
     report.add("rest history", *await _rest_history(api, wanted[0], sources))
     if config.ssh is not None:
         report.add("ssh fallback", *await _ssh(config, wanted[0], sysinfo.timezone))
@@ -287,6 +290,29 @@ class _NoSink:
 
     def add_gap_result(self, controller: str, gap: Gap, state: str, recovered: int) -> None:
         return None
+
+
+async def _admin_socket(session: ControllerSession) -> tuple[str, str]:
+    """The handshake of the controller-level ``super`` socket, where logins to the controller
+    are announced. Without it the scanner works, it only cannot report those logins."""
+    url = session.websocket_url(SUPER_SITE)
+    try:
+        async with ws_connect(
+            url,
+            ssl=session.ssl_context if url.startswith("wss://") else None,
+            additional_headers=session.websocket_headers(),
+            open_timeout=10,
+            proxy=None,
+        ):
+            pass
+    except InvalidStatus as exc:
+        return WARN, (
+            f"{url} refused the handshake (HTTP {exc.response.status_code}): logins to the "
+            "controller will not be reported (this account may not see controller-level events)"
+        )
+    except (OSError, TimeoutError, WebSocketException) as exc:
+        return WARN, f"{url}: {exc.__class__.__name__}: {exc}; logins will not be reported"
+    return OK, "handshake ok on the controller-level socket: logins to the controller are reported"
 
 
 async def _first_frame(session: ControllerSession, site: str, wait: float) -> tuple[str, str]:
