@@ -122,6 +122,36 @@ def test_firmware_upgrade_reports_the_versions() -> None:
     assert rule(analysis, "firmware-upgrade-failed") == []
 
 
+def test_a_rollout_to_several_devices_is_one_card() -> None:
+    version = "6.7.31.15618"
+    events = [
+        device_event("EVT_AP_Upgraded", "ap", KITCHEN, T0, version_to=version),
+        device_event("EVT_AP_Upgraded", "ap", OFFICE, T0 + 5 * MINUTE, version_to=version),
+        device_event("EVT_SW_Upgraded", "sw", SWITCH, T0 + 9 * MINUTE, version_to="7.1.32.16012"),
+        # Scheduled, then failed: the failure is the card, not the schedule as well.
+        device_event("EVT_AP_UpgradeScheduled", "ap", GARAGE, T0 + MINUTE),
+        device_event("EVT_AP_UpgradeFailed", "ap", GARAGE, T0 + 6 * MINUTE),
+    ]
+    analysis = run(events)
+    rollout = one(analysis, "firmware-upgraded")
+    assert rollout.title == "3 devices were upgraded to new firmware"
+    assert rollout.explanation.startswith(
+        "Firmware upgrades in this period: Kitchen AP (U6-Lite) and Office AP (UAP-AC-Pro) to "
+        "6.7.31.15618; Loft Switch (US-8-60W) to 7.1.32.16012."
+    )
+    assert [s.id for s in rollout.subjects] == ["default", KITCHEN, OFFICE, SWITCH]
+    assert (rollout.count, rollout.first_seen_ms, rollout.last_seen_ms) == (3, T0, T0 + 9 * MINUTE)
+    assert one(analysis, "firmware-upgrade-failed").subjects[0].id == GARAGE
+    same = run([e for e in events if e.payload.get("version_to") == version])
+    assert one(same, "firmware-upgraded").title == "2 devices were upgraded to firmware " + version
+
+
+def test_a_scheduled_upgrade_that_has_not_run_is_its_own_card() -> None:
+    events = [device_event("EVT_AP_UpgradeScheduled", "ap", KITCHEN, T0, admin="alice")]
+    finding = one(run(events), "firmware-upgraded")
+    assert finding.title == "A firmware upgrade of Kitchen AP (U6-Lite) was scheduled"
+
+
 def test_failed_upgrade_is_medium_until_a_later_attempt_succeeds() -> None:
     failed = run(
         [

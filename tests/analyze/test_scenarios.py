@@ -230,8 +230,13 @@ def test_emulated_wan_failover() -> None:
 def test_emulated_firmware_rollout_is_not_a_string_of_outages() -> None:
     events, analysis = main_site("firmware-rollout")
     upgraded = {str(e.text("ap") or e.text("sw")) for e in events if e.key.endswith("_Upgraded")}
-    assert upgraded and upgraded <= {f.subjects[0].id for f in rule(analysis, "firmware-upgraded")}
-    assert one(analysis, "firmware-upgrade-failed").severity is Severity.MEDIUM
+    rollout = one(analysis, "firmware-upgraded")  # one card for the rollout, not one a device
+    assert rollout.title == f"{len(upgraded)} devices were upgraded to new firmware"
+    assert {s.id for s in rollout.subjects[1:]} == upgraded
+    assert "to 6.7.31.15618" in rollout.explanation and "to 7.1.32.16012" in rollout.explanation
+    failed = one(analysis, "firmware-upgrade-failed")
+    assert failed.severity is Severity.MEDIUM
+    assert failed.subjects[0].id not in upgraded  # and no "was scheduled" card beside it
     offline = {f.subjects[0].id for f in rule(analysis, "device-offline")}
     assert not offline & upgraded
 

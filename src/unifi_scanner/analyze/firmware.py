@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from unifi_scanner.analyze.catalogue import device_keys
 from unifi_scanner.analyze.devices import DeviceTimeline, device_of
-from unifi_scanner.analyze.findings import Category, Finding, Severity, Subject, finding_id
+from unifi_scanner.analyze.findings import (
+    Category,
+    Finding,
+    Severity,
+    Subject,
+    finding_id,
+    subjects,
+)
 from unifi_scanner.analyze.rules import Context
 from unifi_scanner.analyze.text import names, times
 from unifi_scanner.controller.models import Event
@@ -51,7 +58,8 @@ class _Firmware:
 
 
 class FirmwareUpgrades:
-    """One ``firmware-upgraded`` (low) and one ``firmware-upgrade-failed`` finding per device."""
+    """``firmware-upgraded`` (low): one card per upgraded device, or one for the site when
+    several were upgraded (a rollout); ``firmware-upgrade-failed``: one per device."""
 
     rule_id = "firmware-upgraded"
     rules = ("firmware-upgraded", "firmware-upgrade-failed")
@@ -96,6 +104,7 @@ class FirmwareUpgrades:
 
     def findings(self, context: Context) -> list[Finding]:
         found = []
+        upgraded: list[tuple[Subject, _Firmware]] = []
         for mac, device in self._devices.items():
             if mac:
                 subject = Subject("device", mac, context.inventory.device_name(mac))
@@ -103,9 +112,51 @@ class FirmwareUpgrades:
                 subject = Subject("site", context.site, context.site)
             if device.failed:
                 found.append(self._failed(context, subject, device))
-            if device.upgrades or device.scheduled:
+            if device.upgrades:
+                upgraded.append((subject, device))
+            elif device.scheduled and not device.failed:
+                # Scheduled, then failed: the failure says it all.
                 found.append(self._upgraded(context, subject, device))
+        named = [(subject, device) for subject, device in upgraded if subject.kind == "device"]
+        if len(named) >= 2 and len(named) == len(upgraded):
+            found.append(self._rollout(context, named))
+        else:
+            found.extend(self._upgraded(context, subject, device) for subject, device in upgraded)
         return found
+
+    def _rollout(self, context: Context, upgraded: list[tuple[Subject, _Firmware]]) -> Finding:
+        """Several devices upgraded in one period: one card for the rollout, not one each."""
+        by_version: dict[str, list[str]] = {}
+        for subject, device in upgraded:
+            by_version.setdefault(device.version_to or "", []).append(subject.name)
+        steps = [
+            f"{names(devices)} to {version}"
+            if version
+            else f"{names(devices)} (version not recorded)"
+            for version, devices in sorted(by_version.items())
+        ]
+        count = sum(device.upgrades for _, device in upgraded)
+        (only,) = by_version if len(by_version) == 1 else ("",)
+        to = f" to firmware {only}" if only else " to new firmware"
+        site = Subject("site", context.site, context.site)
+        return Finding(
+            id=finding_id(context.site, "firmware-upgraded", site),
+            rule="firmware-upgraded",
+            category=Category.SYSTEM,
+            severity=Severity.LOW,
+            title=f"{len(upgraded)} devices were upgraded{to}",
+            explanation=(
+                f"Firmware upgrades in this period: {'; '.join(steps)}. Each upgrade restarts "
+                "the device, so its clients dropped for a few minutes, and the devices behind "
+                "an upgrading switch with it. Keeping firmware current brings security and "
+                "stability fixes; nothing to do."
+            ),
+            remediation=(),
+            count=count,
+            first_seen_ms=min(device.first_ms for _, device in upgraded),
+            last_seen_ms=max(device.last_ms for _, device in upgraded),
+            subjects=subjects(site, (subject for subject, _ in upgraded)),
+        )
 
     def _upgraded(self, context: Context, subject: Subject, device: _Firmware) -> Finding:
         name = subject.name
