@@ -292,18 +292,23 @@ class _NoSink:
         return None
 
 
+def _open(session: ControllerSession, url: str) -> ws_connect:
+    """An event socket opened the way the scanner opens it: the session's cookies and TLS."""
+    return ws_connect(
+        url,
+        ssl=session.ssl_context if url.startswith("wss://") else None,
+        additional_headers=session.websocket_headers(),
+        open_timeout=10,
+        proxy=None,
+    )
+
+
 async def _admin_socket(session: ControllerSession) -> tuple[str, str]:
     """The handshake of the controller-level ``super`` socket, where logins to the controller
     are announced. Without it the scanner works, it only cannot report those logins."""
     url = session.websocket_url(SUPER_SITE)
     try:
-        async with ws_connect(
-            url,
-            ssl=session.ssl_context if url.startswith("wss://") else None,
-            additional_headers=session.websocket_headers(),
-            open_timeout=10,
-            proxy=None,
-        ):
+        async with _open(session, url):
             pass
     except InvalidStatus as exc:
         return WARN, (
@@ -318,13 +323,7 @@ async def _admin_socket(session: ControllerSession) -> tuple[str, str]:
 async def _first_frame(session: ControllerSession, site: str, wait: float) -> tuple[str, str]:
     url = session.websocket_url(site)
     try:
-        async with ws_connect(
-            url,
-            ssl=session.ssl_context if url.startswith("wss://") else None,
-            additional_headers=session.websocket_headers(),
-            open_timeout=10,
-            proxy=None,
-        ) as ws:
+        async with _open(session, url) as ws:
             with contextlib.suppress(WebSocketException):
                 await ws.send("ping")  # controllers that answer text pings prove they listen
             try:
